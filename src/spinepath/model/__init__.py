@@ -1,0 +1,177 @@
+"""The typed, immutable domain model: patients, findings, interventions, outcomes, records."""
+
+from __future__ import annotations
+
+from spinepath.model.events import (
+    ClinicalVisit,
+    Discharge,
+    DischargeReason,
+    Event,
+    HealthUpdate,
+    ImagingOrder,
+    ImagingReason,
+    ImagingStudy,
+    OutcomeReport,
+    Override,
+    PostureReview,
+    SurgicalConsultation,
+    Urgency,
+    VisitPurpose,
+)
+from spinepath.model.exam import (
+    MotorFinding,
+    MyelopathySigns,
+    NeuroExam,
+    Reflex,
+    ReflexFinding,
+    SensoryChange,
+    SensoryFinding,
+)
+from spinepath.model.imaging import (
+    IMAGING_FINDINGS,
+    CentralStenosis,
+    DiscHerniation,
+    FacetArthropathy,
+    ForaminalStenosis,
+    HerniationZone,
+    ImagingFinding,
+    Instability,
+    InstabilityKind,
+    Modality,
+    StenosisGrade,
+)
+from spinepath.model.interventions import (
+    AnteriorCervicalDiscectomyFusion,
+    Approach,
+    CervicalEpiduralSteroidInjection,
+    GreaterOccipitalNerveBlock,
+    Intervention,
+    MedialBranchBlock,
+    Medication,
+    MedicationTrial,
+    PhysicalTherapyCourse,
+    PhysicalTherapyFocus,
+    PosteriorLaminoforaminotomy,
+    RadiofrequencyAblation,
+    RegenerativeKind,
+    RegenerativeTherapy,
+    SelectiveNerveRootBlock,
+    SpinalCordStimulatorImplant,
+    SpinalCordStimulatorTrial,
+    Steroid,
+    Surgery,
+)
+from spinepath.model.outcomes import Complication, FunctionalChange, Outcome
+from spinepath.model.patient import AsaClass, HealthFactors, Patient, Sex
+from spinepath.model.posture import PostureAssessment, PostureFinding
+from spinepath.model.record import PatientRecord
+from spinepath.model.symptoms import (
+    HeadachePattern,
+    NdiScale,
+    NeckDisabilityIndex,
+    QualityOfLifeImpact,
+    Symptoms,
+    Trajectory,
+)
+
+AnyEvent = (
+    ClinicalVisit
+    | PostureReview
+    | ImagingOrder
+    | ImagingStudy
+    | SurgicalConsultation
+    | OutcomeReport
+    | HealthUpdate
+    | Discharge
+    | CervicalEpiduralSteroidInjection
+    | SelectiveNerveRootBlock
+    | MedialBranchBlock
+    | RadiofrequencyAblation
+    | GreaterOccipitalNerveBlock
+    | MedicationTrial
+    | PhysicalTherapyCourse
+    | SpinalCordStimulatorTrial
+    | SpinalCordStimulatorImplant
+    | RegenerativeTherapy
+    | AnteriorCervicalDiscectomyFusion
+    | PosteriorLaminoforaminotomy
+)
+"""Every concrete event type; JSON documents tag each with its ``kind``."""
+
+EVENT_TYPES: tuple[type[Event], ...] = AnyEvent.__args__
+INTERVENTION_TYPES: tuple[type[Intervention], ...] = tuple(
+    t for t in EVENT_TYPES if issubclass(t, Intervention)
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "IMAGING_FINDINGS",
+    "INTERVENTION_TYPES",
+    "AnteriorCervicalDiscectomyFusion",
+    "AnyEvent",
+    "Approach",
+    "AsaClass",
+    "CentralStenosis",
+    "CervicalEpiduralSteroidInjection",
+    "ClinicalVisit",
+    "Complication",
+    "DiscHerniation",
+    "Discharge",
+    "DischargeReason",
+    "Event",
+    "FacetArthropathy",
+    "ForaminalStenosis",
+    "FunctionalChange",
+    "GreaterOccipitalNerveBlock",
+    "HeadachePattern",
+    "HealthFactors",
+    "HealthUpdate",
+    "HerniationZone",
+    "ImagingFinding",
+    "ImagingOrder",
+    "ImagingReason",
+    "ImagingStudy",
+    "Instability",
+    "InstabilityKind",
+    "Intervention",
+    "MedialBranchBlock",
+    "Medication",
+    "MedicationTrial",
+    "Modality",
+    "MotorFinding",
+    "MyelopathySigns",
+    "NdiScale",
+    "NeckDisabilityIndex",
+    "NeuroExam",
+    "Outcome",
+    "OutcomeReport",
+    "Override",
+    "Patient",
+    "PatientRecord",
+    "PhysicalTherapyCourse",
+    "PhysicalTherapyFocus",
+    "PosteriorLaminoforaminotomy",
+    "PostureAssessment",
+    "PostureFinding",
+    "PostureReview",
+    "QualityOfLifeImpact",
+    "RadiofrequencyAblation",
+    "Reflex",
+    "ReflexFinding",
+    "RegenerativeKind",
+    "RegenerativeTherapy",
+    "SelectiveNerveRootBlock",
+    "SensoryChange",
+    "SensoryFinding",
+    "Sex",
+    "SpinalCordStimulatorImplant",
+    "SpinalCordStimulatorTrial",
+    "StenosisGrade",
+    "Steroid",
+    "Surgery",
+    "SurgicalConsultation",
+    "Symptoms",
+    "Trajectory",
+    "Urgency",
+    "VisitPurpose",
+]
