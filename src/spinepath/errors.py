@@ -1,4 +1,4 @@
-"""The exceptions spinepath raises: one base class so callers can catch everything we mean to raise."""
+"""The exceptions spinepath raises, under one base class that callers can catch."""
 
 from __future__ import annotations
 

@@ -133,7 +133,7 @@ class Urgency(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class SurgicalConsultation(Event):
-    """A spine surgeon's consultation: urgent on red flags (S12), routine after failed care (S11)."""
+    """A spine surgeon's consultation: urgent on red flags (S12), routine after failure (S11)."""
 
     kind: ClassVar[str] = "surgical_consultation"
     urgency: Urgency = attrs.field(validator=is_a(Urgency))

@@ -24,7 +24,7 @@ def identifier(_: object, attribute: attrs.Attribute[Any], value: object) -> Non
     if not _ID.fullmatch(value):
         raise InvalidValue(
             attribute.name,
-            "must be 1-64 characters of letters, digits and . _ : - starting with a letter or digit",
+            "must be 1-64 letters, digits or . _ : - and start with a letter or digit",
         )
 
 
