@@ -20,12 +20,59 @@ from spinepath.errors import (
     InvalidValue,
     SpinepathError,
 )
+from spinepath.io import converter, dumps, loads
 from spinepath.model import *  # noqa: F403
 from spinepath.model import __all__ as _model_all
+from spinepath.pathway import (
+    Assessment,
+    Option,
+    Phase,
+    Reason,
+    Status,
+    action_of,
+    apply,
+    assess,
+    check,
+    diagram,
+    evaluate,
+    make_event,
+)
+from spinepath.rules import (
+    CONSENSUS_2022,
+    PROFILES,
+    STRICT_PAYER,
+    Action,
+    ActionKind,
+    Figure,
+    Profile,
+    Threshold,
+    profile_named,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CONSENSUS_2022",
+    "PROFILES",
+    "STRICT_PAYER",
+    "Action",
+    "ActionKind",
+    "Assessment",
+    "Figure",
+    "Option",
+    "Phase",
+    "Profile",
+    "Reason",
+    "Status",
+    "Threshold",
+    "action_of",
+    "apply",
+    "assess",
+    "check",
+    "diagram",
+    "evaluate",
+    "make_event",
+    "profile_named",
     "FacetJoint",
     "Foramen",
     "IllegalTransition",
@@ -41,5 +88,8 @@ __all__ = [
     "Vertebra",
     "__version__",
     "anatomy",
+    "converter",
+    "dumps",
+    "loads",
     *_model_all,
 ]

@@ -1,0 +1,125 @@
+"""What :func:`spinepath.assess` returns: the phase and every candidate action, classified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+
+import attrs
+
+from spinepath.pathway.phases import Phase
+from spinepath.rules.actions import Action, ActionKind
+
+__all__ = ["Assessment", "Option", "Reason", "Status"]
+
+
+class Status(enum.StrEnum):
+    """The three classes every candidate falls in: exactly one each (pathway.md)."""
+
+    RECOMMENDED = "recommended"
+    ALLOWED = "allowed"
+    BLOCKED = "blocked"
+
+
+@attrs.frozen
+class Reason:
+    """Why an option is where it is: the rule, what held or failed, and the source."""
+
+    rule: str
+    text: str
+    citation: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.text}"
+
+
+Explainer = Callable[[], tuple[tuple[Reason, ...], tuple[Reason, ...]]]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Option:
+    """One candidate next step.
+
+    ``reasons`` cite the rules that make it recommended or allowed; ``failed`` lists every
+    failed precondition of a blocked option (each naming its rule id); ``rank`` orders
+    recommended options (1 is first), ``urgent`` marks S12's queue-jumping steps.
+
+    The reason texts are written when first read, not when the engine classifies, so an
+    assessment costs little until someone looks at why. Equality compares the texts too.
+    """
+
+    action: Action
+    status: Status
+    urgent: bool = False
+    rank: int | None = None
+    _explain: Explainer = attrs.field(repr=False, alias="explain")
+    _texts: list[tuple[tuple[Reason, ...], tuple[Reason, ...]]] = attrs.field(
+        init=False, factory=list, repr=False
+    )
+
+    def _written(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        if not self._texts:
+            self._texts.append(self._explain())
+        return self._texts[0]
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Why it is recommended or allowed: rule id, what held (or did not), the source."""
+        return self._written()[0]
+
+    @property
+    def failed(self) -> tuple[Reason, ...]:
+        """Every failed precondition of a blocked option, each naming its rule."""
+        return self._written()[1]
+
+    @property
+    def legal(self) -> bool:
+        return self.status is not Status.BLOCKED
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.action, self.status, self.urgent, self.rank, self.reasons, self.failed)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Option):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.action, self.status, self.urgent, self.rank))
+
+    def __str__(self) -> str:
+        return str(self.action)
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """The engine's answer for one record on one date under one guideline profile."""
+
+    as_of: dt.date
+    profile: str
+    phase: Phase
+    red_flags: tuple[str, ...]
+    recommended: tuple[Option, ...]
+    allowed: tuple[Option, ...]
+    blocked: tuple[Option, ...]
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """Every candidate: recommended (ranked), then allowed, then blocked."""
+        return (*self.recommended, *self.allowed, *self.blocked)
+
+    @property
+    def first(self) -> Option | None:
+        """The top recommendation, if any."""
+        return self.recommended[0] if self.recommended else None
+
+    def option(self, action: Action) -> Option | None:
+        """The option for ``action`` if it is among the candidates."""
+        for option in self.options:
+            if option.action == action:
+                return option
+        return None
+
+    def of_kind(self, kind: ActionKind) -> tuple[Option, ...]:
+        return tuple(o for o in self.options if o.action.kind is kind)

@@ -1,0 +1,302 @@
+"""The pathway engine: candidate next steps for a record, classified and explained.
+
+``assess`` generates every candidate action with a concrete target from the record, judges
+each against the rules that speak of it, and sorts them into recommended (ranked, urgent
+first), allowed and blocked. ``apply`` records an event when it is legal. Both are pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from spinepath.anatomy import LATERAL_SIDES, Segment, SpinalNerve
+from spinepath.errors import IllegalTransition
+from spinepath.model import (
+    Approach,
+    Event,
+    MedialBranchBlock,
+    Medication,
+    Modality,
+    PatientRecord,
+    RadiofrequencyAblation,
+    SelectiveNerveRootBlock,
+    Urgency,
+)
+from spinepath.pathway.assessment import Assessment, Option, Reason, Status
+from spinepath.pathway.events import action_of
+from spinepath.pathway.machine import phase_of
+from spinepath.rules.actions import Action, ActionKind, action
+from spinepath.rules.catalogue import Rule, rules_for
+from spinepath.rules.facts import RecordFacts, lookup
+from spinepath.rules.profiles import CONSENSUS_2022, Profile
+
+__all__ = ["apply", "assess", "check", "evaluate"]
+
+K = ActionKind
+
+_FIXED: tuple[Action, ...] = (
+    Action(kind=K.DISCHARGE),
+    Action(kind=K.RE_EVALUATION),
+    Action(kind=K.IMAGING, modality=Modality.MRI),
+    Action(kind=K.POSTURE_REVIEW),
+    Action(kind=K.MEDICATION_TRIAL, drug=Medication.GABAPENTIN),
+    Action(kind=K.MEDICATION_TRIAL, drug=Medication.PREGABALIN),
+    Action(kind=K.ADVANCED_PHYSICAL_THERAPY),
+    Action(kind=K.SPINAL_CORD_STIMULATOR_TRIAL),
+    Action(kind=K.SPINAL_CORD_STIMULATOR_IMPLANT),
+    Action(kind=K.REGENERATIVE_THERAPY),
+    Action(kind=K.SURGICAL_CONSULTATION, urgency=Urgency.URGENT),
+    Action(kind=K.SURGICAL_CONSULTATION, urgency=Urgency.ROUTINE),
+)
+
+
+def assess(
+    record: PatientRecord,
+    profile: Profile = CONSENSUS_2022,
+    as_of: dt.date | None = None,
+) -> Assessment:
+    """Classify every candidate next step for ``record`` on ``as_of`` under ``profile``.
+
+    ``as_of`` defaults to the date of the last event (the record's own "now"); events after
+    ``as_of`` are ignored. The answer depends only on the arguments.
+    """
+    day = as_of or record.last_date or record.patient.birth_date
+    facts = RecordFacts(record, profile, day)
+    judged = [(action, *_CLASSIFIERS[action.kind](facts, action)) for action in candidates(facts)]
+    recommended = sorted(
+        (j for j in judged if j[2] and not j[1]), key=lambda j: (not j[3], j[0].sort_key)
+    )
+    ranked = tuple(
+        _option(facts, action, Status.RECOMMENDED, urgent, rank)
+        for rank, (action, _, _, urgent) in enumerate(recommended, start=1)
+    )
+    allowed = tuple(_option(facts, j[0], Status.ALLOWED) for j in judged if not j[1] and not j[2])
+    blocked = tuple(_option(facts, j[0], Status.BLOCKED) for j in judged if j[1])
+    upto = len(facts.events)
+    return Assessment(
+        as_of=day,
+        profile=profile.name,
+        phase=phase_of(record, profile, upto),
+        red_flags=tuple(text for _, text in facts.red_flags),
+        recommended=ranked,
+        allowed=allowed,
+        blocked=blocked,
+    )
+
+
+def evaluate(
+    record: PatientRecord,
+    action: Action,
+    profile: Profile = CONSENSUS_2022,
+    as_of: dt.date | None = None,
+) -> Option:
+    """Judge one action, whether or not :func:`assess` would list it (no rank is given)."""
+    day = as_of or record.last_date or record.patient.birth_date
+    return _judge(RecordFacts(record, profile, day), action)
+
+
+def check(
+    record: PatientRecord, event: Event, profile: Profile = CONSENSUS_2022
+) -> tuple[Reason, ...]:
+    """The failed preconditions of recording ``event`` next; empty when it is legal.
+
+    Events that are not pathway actions (outcome reports, imaging studies, health updates,
+    ordinary visits) have no pathway preconditions. Judged as of the event's date.
+    """
+    action = action_of(event)
+    if action is None:
+        return ()
+    return _judge(RecordFacts(record, profile, event.date), action).failed
+
+
+def apply(record: PatientRecord, event: Event, profile: Profile = CONSENSUS_2022) -> PatientRecord:
+    """The record with ``event`` added, if the pathway allows it now.
+
+    Raises :class:`~spinepath.IllegalTransition` listing every failed precondition when it does
+    not, unless the event carries an :class:`~spinepath.Override` (a clinician's recorded
+    decision to proceed off-pathway), which is kept in the record. The input is never changed;
+    a record-level contradiction raises :class:`~spinepath.InvalidRecord`.
+    """
+    if event.override is None:
+        failed = check(record, event, profile)
+        if failed:
+            action = action_of(event)
+            raise IllegalTransition(str(action), (str(r) for r in failed))
+    return record.add(event)
+
+
+# -- candidates ------------------------------------------------------------------------------------
+
+
+def candidates(facts: RecordFacts) -> tuple[Action, ...]:
+    """Every candidate next step with a concrete target generated from the record."""
+    found: dict[Action, None] = dict.fromkeys(_FIXED)
+    add = found.setdefault
+
+    last = facts.last_cesi
+    if last is not None:  # S0: the same injection again
+        add(action(K.CESI, approach=last.approach, segments=(last.segment,), side=last.side))
+    nerves = set(facts.candidate_nerves)
+    nerves.update(b.nerve for b in facts.of(SelectiveNerveRootBlock))
+    for nerve in sorted(nerves):
+        add(action(K.SELECTIVE_NERVE_ROOT_BLOCK, root=nerve.root, side=nerve.side))
+        segment = nerve.root.exit_segment
+        if segment is not None:  # S5: a transforaminal injection at that root
+            add(_transforaminal(segment, nerve))
+    joints = set(facts.facet_joints)
+    for block in facts.of(MedialBranchBlock):
+        joints.update(block.joints)
+    for joint in sorted(joints):
+        needed = facts.profile.mbb_blocks_required.value
+        position = 2 if needed >= 2 and facts.positive_blocks(joint) else 1
+        add(
+            action(
+                K.MEDIAL_BRANCH_BLOCK,
+                segments=(joint.segment,),
+                side=joint.side,
+                series_position=position,
+            )
+        )
+        add(action(K.RADIOFREQUENCY_ABLATION, segments=(joint.segment,), side=joint.side))
+    for done in (*facts.of(MedialBranchBlock), *facts.of(RadiofrequencyAblation)):
+        add(action(K.RADIOFREQUENCY_ABLATION, segments=done.segments, side=done.side))
+    if facts.symptoms is not None and facts.symptoms.headache_side is not None:
+        for side in facts.symptoms.headache_side.lateral:
+            add(action(K.GREATER_OCCIPITAL_NERVE_BLOCK, side=side))
+    elif facts.symptoms is not None and facts.symptoms.headache.value != "none":
+        for side in sorted(LATERAL_SIDES):
+            add(action(K.GREATER_OCCIPITAL_NERVE_BLOCK, side=side))
+    for segments in _surgical_levels(facts.compressive_segments):
+        add(action(K.ACDF, segments=segments))
+    for foramen in sorted(facts.foraminal_lesions):
+        add(action(K.LAMINOFORAMINOTOMY, segments=(foramen.segment,), side=foramen.side))
+    return tuple(found)
+
+
+def _transforaminal(segment: Segment, nerve: SpinalNerve) -> Action:
+    return action(K.CESI, approach=Approach.TRANSFORAMINAL, segments=(segment,), side=nerve.side)
+
+
+def _surgical_levels(segments: tuple[Segment, ...]) -> list[tuple[Segment, ...]]:
+    """Each compressed segment alone, plus each contiguous run of compressed segments."""
+    levels: list[tuple[Segment, ...]] = [(s,) for s in segments]
+    run: list[Segment] = []
+    for segment in segments:
+        if run and not run[-1].adjacent_to(segment):
+            if len(run) > 1:
+                levels.append(tuple(run))
+            run = []
+        run.append(segment)
+    if len(run) > 1:
+        levels.append(tuple(run))
+    return levels
+
+
+# -- judging one action ----------------------------------------------------------------------------
+
+
+def _judge(facts: RecordFacts, action: Action) -> Option:
+    """Classify one action with yes/no checks only."""
+    blocked, favoured, urgent = _CLASSIFIERS[action.kind](facts, action)
+    status = Status.BLOCKED if blocked else Status.RECOMMENDED if favoured else Status.ALLOWED
+    return _option(facts, action, status, urgent and not blocked)
+
+
+def _option(
+    facts: RecordFacts,
+    action: Action,
+    status: Status,
+    urgent: bool = False,
+    rank: int | None = None,
+) -> Option:
+    """An option whose reason texts are written on first read."""
+    return Option(
+        action=action,
+        status=status,
+        urgent=urgent,
+        rank=rank,
+        explain=lambda: _explain(facts, action, status),
+    )
+
+
+Classifier = Callable[[RecordFacts, Action], tuple[bool, bool, bool]]
+
+
+def _classifier(kind: ActionKind) -> Classifier:
+    """One compiled function per action kind that runs every rule's yes/no checks:
+    (blocked, favoured, urgent). Same logic as :func:`_explain`, without the texts."""
+    lines = [
+        "def classify(facts, a):",
+        "    G = facts.general",
+        "    T = facts.targeted",
+        "    blocked = favoured = urgent = False",
+    ]
+    for rule in rules_for(kind):
+        indent = "    "
+        if rule.scope is not None:
+            lines.append(f"{indent}if {rule.scope.python(lookup)}:")
+            indent += "    "
+        body: list[str] = []
+        if rule.requires is not None:
+            body.append(f"if not {rule.requires.python(lookup)}:")
+            body.append("    blocked = True")
+            if rule.favours is not None:
+                body.append(f"elif {rule.favours.python(lookup)}:")
+                body.append(f"    favoured = True; urgent = urgent or {rule.urgent}")
+        elif rule.favours is not None:
+            body.append(f"if {rule.favours.python(lookup)}:")
+            body.append(f"    favoured = True; urgent = urgent or {rule.urgent}")
+        else:
+            body.append("pass")
+        lines.extend(indent + line for line in body)
+    lines.append("    return blocked, favoured, urgent")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines) + "\n", f"<classifier {kind}>", "exec"), namespace)
+    classify: Classifier = namespace["classify"]
+    return classify
+
+
+_CLASSIFIERS: dict[ActionKind, Classifier] = {kind: _classifier(kind) for kind in ActionKind}
+
+
+def _explain(
+    facts: RecordFacts, action: Action, status: Status
+) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+    """The reasons of an option: every failed precondition if blocked, else the rules that
+    favour it (or do not, yet) and the preconditions that held."""
+    failed: list[Reason] = []
+    favoured: list[Reason] = []
+    legal: list[Reason] = []
+    unfavoured: list[Reason] = []
+    for rule in rules_for(action.kind):
+        if rule.scope is not None and not rule.scope.check(facts, action):
+            continue
+        if rule.requires is not None:
+            result = rule.requires.evaluate(facts, action)
+            if not result.holds:
+                failed.extend(Reason(rule.id, text, rule.citation) for text in result.failed)
+                continue
+            legal.append(_reason(rule, "preconditions met: ", result.held))
+        if rule.favours is not None:
+            result = rule.favours.evaluate(facts, action)
+            if result.holds:
+                favoured.append(_reason(rule, "", result.held))
+            else:
+                unfavoured.append(_reason(rule, "not favoured now: ", result.failed))
+        elif rule.requires is None:
+            legal.append(Reason(rule.id, rule.rationale, rule.citation))
+    if status is Status.BLOCKED:
+        return (), tuple(failed)
+    if status is Status.RECOMMENDED:
+        return (*favoured, *legal), ()
+    first = rules_for(action.kind)[0]
+    reasons = (*unfavoured, *legal) or (
+        Reason(first.id, "legal; no rule favours it now", first.citation),
+    )
+    return reasons, ()
+
+
+def _reason(rule: Rule, prefix: str, texts: tuple[str, ...]) -> Reason:
+    return Reason(rule.id, prefix + "; ".join(texts), rule.citation)

@@ -1,0 +1,337 @@
+"""The rule catalogue: pathway.md's rules S0-S16 as values.
+
+Each :class:`Rule` concerns one or more action kinds and may carry a ``scope`` (which targets
+of those kinds it speaks about), ``requires`` (a hard precondition: when it fails the action is
+blocked) and ``favours`` (when it holds the action is recommended). A rule may appear in several
+parts under one id (S0 speaks of discharge and of repeat injections). The catalogue is checked
+when this module is imported: every id S0-S16 present, every fact named exists, every action
+kind covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from spinepath.rules.actions import ActionKind
+from spinepath.rules.expressions import Condition
+from spinepath.rules.expressions import fact as F
+from spinepath.rules.facts import FACTS
+
+__all__ = ["RULES", "RULE_IDS", "Rule", "rules_for"]
+
+K = ActionKind
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One rule of pathway.md (or one part of it) as data."""
+
+    id: str
+    title: str
+    actions: tuple[ActionKind, ...]
+    rationale: str
+    citation: str
+    scope: Condition | None = None
+    requires: Condition | None = None
+    favours: Condition | None = None
+    urgent: bool = False
+
+    def conditions(self) -> Iterator[tuple[str, Condition]]:
+        for role in ("scope", "requires", "favours"):
+            condition = getattr(self, role)
+            if condition is not None:
+                yield role, condition
+
+
+SEED = "seed article (pathway.md)"
+SAFE_NEEDLE = F("no_active_infection") & F("no_bleeding_risk")
+SAFE_FLUORO = SAFE_NEEDLE & F("not_pregnant")
+INDICATED_SURGERY = F("red_flag") | (
+    F("targeted_care_failed") & F("debilitating_pain") & F("conservative_care_long_enough")
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="S0",
+        title="CESI outcome: adequate relief needs no escalation",
+        actions=(K.DISCHARGE,),
+        favours=F("adequate_relief") & ~F("red_flag"),
+        rationale="A CESI (or any later treatment) that gives adequate, lasting relief needs no "
+        "escalation: active treatment can end, and the patient can re-enter if pain returns.",
+        citation=f"{SEED}; adequate relief threshold from the active profile",
+    ),
+    Rule(
+        id="S0",
+        title="CESI outcome: injection limits",
+        actions=(K.CESI,),
+        requires=F("epidural_frequency_ok") & F("epidural_interval_ok") & SAFE_FLUORO,
+        rationale="Epidural steroid injections are limited in number per rolling 12 months and "
+        "spaced apart; a needle procedure needs no active infection and no bleeding risk.",
+        citation="Medicare LCD L33906; eviCore CMM-200 (limits from the active profile)",
+    ),
+    Rule(
+        id="S0",
+        title="CESI outcome: a failed injection is not simply repeated",
+        actions=(K.CESI,),
+        scope=F("cesi_repeat"),
+        requires=F("repeat_relief_ok"),
+        favours=~F("cesi_failed") & ~F("adequate_relief") & ~F("red_flag"),
+        rationale="Repeating the same injection is reasonable only when the last one worked and "
+        "its relief has worn off; after a failure the next step is re-evaluation.",
+        citation=f"{SEED}; Medicare LCD L33906 (repeats need sustained improvement)",
+    ),
+    Rule(
+        id="S1",
+        title="Re-evaluate first",
+        actions=(K.RE_EVALUATION,),
+        favours=F("cesi_failed") & ~F("re_evaluated"),
+        rationale="After a failed CESI both the working diagnosis and the injection are in "
+        "question: the targeted root may not be the generator, or the drug missed it.",
+        citation=SEED,
+    ),
+    Rule(
+        id="S2",
+        title="Updated imaging when symptoms change",
+        actions=(K.IMAGING,),
+        favours=F("symptoms_changed") | (F("cesi_failed") & ~F("imaging_on_record")),
+        rationale="Changed or worsening symptoms call for updated MRI or CT to look for "
+        "progression of a disc herniation or stenosis.",
+        citation=SEED,
+    ),
+    Rule(
+        id="S3",
+        title="Diagnostic selective nerve root block",
+        actions=(K.SELECTIVE_NERVE_ROOT_BLOCK,),
+        requires=SAFE_FLUORO,
+        favours=F("several_candidate_roots") & F("root_candidate") & ~F("snrb_done"),
+        rationale="When imaging shows more than one possible source, anaesthetic on one root "
+        "identifies the generator: prompt relief of the index pain confirms that root.",
+        citation=f"{SEED}; positive SNRB threshold from the active profile",
+    ),
+    Rule(
+        id="S4",
+        title="Review mechanics and posture",
+        actions=(K.POSTURE_REVIEW,),
+        favours=F("cesi_failed") & ~F("posture_reviewed"),
+        rationale="Forward head posture and thoracic stiffness keep irritating the root and "
+        "undo the steroid's effect; a physical therapist's review is the foundation of what "
+        "follows.",
+        citation=SEED,
+    ),
+    Rule(
+        id="S5",
+        title="Confirmed root, targeted treatment",
+        actions=(K.CESI,),
+        scope=F("transforaminal"),
+        favours=F("snrb_positive") & ~F("targeted_injection_done"),
+        rationale="A positive SNRB allows treatment aimed at that one root, such as a "
+        "transforaminal injection (non-particulate steroid) at the confirmed level.",
+        citation=f"{SEED}; Rathmell et al., Anesthesiology 2015 (non-particulate steroid)",
+    ),
+    Rule(
+        id="S6",
+        title="Facet pain: diagnostic medial branch block",
+        actions=(K.MEDIAL_BRANCH_BLOCK,),
+        requires=SAFE_FLUORO & F("facet_care_long_enough") & F("mbb_first_positive"),
+        favours=F("facet_signs")
+        & F("facet_arthropathy_at")
+        & ~F("mbb_positive")
+        & ~F("mbb_negative"),
+        rationale="Facet-mediated pain is confirmed by a medial branch block at the level and "
+        "side before ablation.",
+        citation="seed article; Hurley et al., Reg Anesth Pain Med 2022 (Tables 22-23)",
+    ),
+    Rule(
+        id="S6",
+        title="Facet pain: radiofrequency ablation after a positive block",
+        actions=(K.RADIOFREQUENCY_ABLATION,),
+        requires=(
+            (~F("rfa_prior") & F("mbb_positive"))
+            | (F("rfa_prior") & F("repeat_rfa_qualifies") & F("rfa_interval_ok"))
+        )
+        & F("rfa_frequency_ok")
+        & SAFE_FLUORO,
+        favours=(F("facet_signs") | F("facet_arthropathy_at")) & ~F("adequate_relief"),
+        rationale="RFA of the medial branches needs a positive diagnostic block at the same "
+        "level(s) and side; a repeat needs an earlier RFA that gave enough relief for long "
+        "enough. Relief typically lasts 6-12 months.",
+        citation="seed article; Hurley et al., Reg Anesth Pain Med 2022, Table 22; "
+        "Medicare facet LCDs (strict profile)",
+    ),
+    Rule(
+        id="S7",
+        title="Occipital pain: greater occipital nerve block",
+        actions=(K.GREATER_OCCIPITAL_NERVE_BLOCK,),
+        requires=SAFE_NEEDLE,
+        favours=F("occipital_pain_on_side")
+        & (~F("gon_block_done") | F("gon_block_worked_before"))
+        & ~F("adequate_relief"),
+        rationale="Upper-neck pain radiating toward the head (occipital neuralgia, cervicogenic "
+        "headache) is treated with a GON block, diagnostic and therapeutic.",
+        citation="seed article; ICHD-3 13.4",
+    ),
+    Rule(
+        id="S8",
+        title="Nerve-stabilising medication",
+        actions=(K.MEDICATION_TRIAL,),
+        requires=~F("medication_ongoing") & ~F("other_gabapentinoid_ongoing"),
+        favours=F("radicular_pain") & F("cesi_failed") & ~F("medication_tried"),
+        rationale="Gabapentin or pregabalin calms hyper-irritable nerves in chronic radicular "
+        "pain; the two gabapentinoids are not combined.",
+        citation=SEED,
+    ),
+    Rule(
+        id="S9",
+        title="Advanced physical therapy",
+        actions=(K.ADVANCED_PHYSICAL_THERAPY,),
+        favours=(F("cesi_failed") | F("posture_needs_correction"))
+        & ~F("advanced_pt_since_failure"),
+        rationale="Deep stabilisation, core strengthening and correction of forward head "
+        "posture and thoracic stiffness.",
+        citation=SEED,
+    ),
+    Rule(
+        id="S10",
+        title="Advanced interventional: spinal cord stimulator trial",
+        actions=(K.SPINAL_CORD_STIMULATOR_TRIAL,),
+        requires=F("blocks_failed") & ~F("scs_implanted") & SAFE_NEEDLE,
+        favours=F("radicular_pain") & ~F("scs_trial_done") & ~F("adequate_relief"),
+        rationale="When RFA and the other blocks fail, spinal cord stimulation may be "
+        "considered, starting with a trial.",
+        citation="seed article; Shanthanna et al., RAPM 2023 (SCS guideline)",
+    ),
+    Rule(
+        id="S10",
+        title="Advanced interventional: permanent stimulator after a successful trial",
+        actions=(K.SPINAL_CORD_STIMULATOR_IMPLANT,),
+        requires=F("scs_trial_successful") & ~F("scs_implanted") & SAFE_NEEDLE,
+        favours=F("scs_trial_successful"),
+        rationale="A permanent stimulator needs a successful trial.",
+        citation="Neuromodulation Foundation practice parameters; Shanthanna et al., RAPM 2023",
+    ),
+    Rule(
+        id="S10",
+        title="Advanced interventional: regenerative medicine",
+        actions=(K.REGENERATIVE_THERAPY,),
+        requires=F("blocks_failed") & SAFE_NEEDLE,
+        rationale="Regenerative techniques may be considered when RFA and other blocks fail; "
+        "the article does not favour them, so they are never more than allowed.",
+        citation=SEED,
+    ),
+    Rule(
+        id="S11",
+        title="Routine surgical consultation after failed non-surgical care",
+        actions=(K.SURGICAL_CONSULTATION,),
+        scope=~F("urgent_request"),
+        favours=F("advanced_pt_tried")
+        & F("medication_tried")
+        & F("targeted_care_failed")
+        & F("debilitating_pain")
+        & F("conservative_care_long_enough")
+        & ~F("consulted"),
+        rationale="When all non-surgical care, advanced injections and intensive PT included, "
+        "fails and the pain stays unrelenting and debilitating, refer for a routine surgical "
+        "consultation: surgery is the last resort.",
+        citation=f"{SEED}; Medicare Cervical Fusion LCD L39741 (12 weeks, arm pain >=4)",
+    ),
+    Rule(
+        id="S12",
+        title="Red flags: urgent surgical consultation",
+        actions=(K.SURGICAL_CONSULTATION,),
+        scope=F("urgent_request"),
+        favours=F("red_flag_unanswered"),
+        urgent=True,
+        rationale="A progressive neurological deficit or signs of myelopathy mean damage that "
+        "needs prompt decompression: urgent consultation jumps the queue from any phase.",
+        citation="seed article; Fehlings et al., Global Spine J 2017 (mJOA bands)",
+    ),
+    Rule(
+        id="S12",
+        title="Red flags: prompt decompression",
+        actions=(K.ACDF, K.LAMINOFORAMINOTOMY),
+        favours=F("red_flag") & F("consulted") & F("imaging_correlates"),
+        urgent=True,
+        rationale="Once a surgeon has seen a red flag, decompression at the correlating level "
+        "is urgent.",
+        citation="seed article; Fehlings et al., Global Spine J 2017",
+    ),
+    Rule(
+        id="S13",
+        title="Imaging must correlate",
+        actions=(K.ACDF, K.LAMINOFORAMINOTOMY),
+        requires=F("consulted") & F("imaging_correlates"),
+        rationale="Before surgery a surgeon reviews imaging to confirm the structural lesion and "
+        "that it matches the symptoms in level and side.",
+        citation=f"{SEED}; Medicare Cervical Fusion LCD L39741 (concordant imaging)",
+    ),
+    Rule(
+        id="S14",
+        title="ACDF",
+        actions=(K.ACDF,),
+        requires=~F("already_fused"),
+        favours=INDICATED_SURGERY & F("consulted") & F("imaging_correlates"),
+        rationale="Anterior cervical discectomy and fusion removes the disc and fuses the "
+        "segment; it removes root or cord compression.",
+        citation="seed article; J Orthop Surg Res 2020 meta-analysis",
+    ),
+    Rule(
+        id="S15",
+        title="Posterior laminoforaminotomy",
+        actions=(K.LAMINOFORAMINOTOMY,),
+        requires=F("foraminal_lesion_at"),
+        favours=INDICATED_SURGERY
+        & F("consulted")
+        & F("imaging_correlates")
+        & ~F("cord_compression_at")
+        & ~F("instability_at"),
+        rationale="Removes a little bone and soft tissue around the root in its foramen; less "
+        "invasive and motion-preserving, but it does not address central cord compression.",
+        citation="seed article; J Orthop Surg Res 2020 meta-analysis (higher reoperation)",
+    ),
+    Rule(
+        id="S16",
+        title="Choosing the operation",
+        actions=(K.ACDF, K.LAMINOFORAMINOTOMY),
+        requires=F("fit_for_surgery") & F("no_active_infection") & F("no_bleeding_risk"),
+        rationale="The choice weighs the structural findings against the symptoms and overall "
+        "health, after consultation: the library lays out the options, it does not decide. "
+        "ACDF and foraminotomy give similar pain, disability and satisfaction; foraminotomy has "
+        "more reoperations and a shorter stay; adjacent segment disease follows ACDF in about "
+        "3% a year.",
+        citation="J Orthop Surg Res 2020 meta-analysis; Hilibrand 1999 via Jack et al. 2016",
+    ),
+)
+
+RULE_IDS: tuple[str, ...] = tuple(f"S{i}" for i in range(17))
+
+_BY_KIND: dict[ActionKind, tuple[Rule, ...]] = {
+    kind: tuple(r for r in RULES if kind in r.actions) for kind in ActionKind
+}
+
+
+def rules_for(kind: ActionKind) -> tuple[Rule, ...]:
+    """The rules (and rule parts) that speak of an action kind, in catalogue order."""
+    return _BY_KIND[kind]
+
+
+def _check_catalogue() -> None:
+    problems: list[str] = []
+    present = {r.id for r in RULES}
+    problems += [
+        f"rule {rid} of pathway.md is not encoded" for rid in RULE_IDS if rid not in present
+    ]
+    problems += [f"rule {rid} is not in pathway.md" for rid in sorted(present - set(RULE_IDS))]
+    for rule in RULES:
+        for role, condition in rule.conditions():
+            for name in sorted(condition.names() - FACTS.keys()):
+                problems.append(f"{rule.id} {role} names unknown fact {name!r}")
+        if not rule.actions:
+            problems.append(f"{rule.id} concerns no action")
+    problems += [f"no rule speaks of {kind.label}" for kind, rules in _BY_KIND.items() if not rules]
+    if problems:
+        raise RuntimeError("broken rule catalogue:\n  " + "\n  ".join(problems))
+
+
+_check_catalogue()

@@ -1,0 +1,255 @@
+"""Guideline profiles: every threshold the engine uses, each figure with its published source.
+
+Sources disagree (a positive medial branch block is >50% relief on one block in the 2022
+multisociety consensus, >=80% on two comparative blocks for payers), so the disagreement ships
+as named profiles rather than one silent number. Derive your own with :meth:`Profile.derive`.
+Figures and grades come from ``shared/spec/evidence.md``.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from spinepath._checks import integer, is_a, number, text
+from spinepath.errors import InvalidValue
+
+__all__ = [
+    "CONSENSUS_2022",
+    "PROFILES",
+    "STRICT_PAYER",
+    "Figure",
+    "Grade",
+    "Profile",
+    "Threshold",
+    "profile_named",
+]
+
+
+class Grade(enum.StrEnum):
+    """How sure we are of a figure (evidence.md): read in the source, secondary, or neither."""
+
+    READ = "read"
+    SECONDARY = "secondary"
+    UNVERIFIED = "unverified"
+    ASSUMPTION = "assumption"
+    USER = "user"
+
+
+@attrs.frozen
+class Threshold:
+    """A lower bound on a measured value: ``above(50)`` means >50, ``at_least(80)`` means >=80."""
+
+    value: float = attrs.field(validator=number(0))
+    inclusive: bool = attrs.field(default=True, validator=is_a(bool))
+
+    @classmethod
+    def at_least(cls, value: float) -> Threshold:
+        return cls(value, True)
+
+    @classmethod
+    def above(cls, value: float) -> Threshold:
+        return cls(value, False)
+
+    def met(self, measured: float) -> bool:
+        return measured >= self.value if self.inclusive else measured > self.value
+
+    def __str__(self) -> str:
+        return f"{'>=' if self.inclusive else '>'}{self.value:g}"
+
+
+@attrs.frozen
+class Figure:
+    """A number (or threshold, or count) with the unit or scale it belongs to and its source."""
+
+    value: Any = attrs.field()
+    unit: str = attrs.field(validator=text(80))
+    source: str = attrs.field(validator=text(400))
+    grade: Grade = attrs.field(validator=is_a(Grade))
+
+    def __str__(self) -> str:
+        value = "none" if self.value is None else str(self.value)
+        return f"{value} {self.unit}".strip()
+
+
+def _fig(value: Any, unit: str, source: str, grade: Grade) -> Figure:
+    return Figure(value, unit, source, grade)
+
+
+HURLEY_2022 = (
+    "Hurley et al., multisociety consensus on cervical facet interventions, "
+    "Reg Anesth Pain Med 2022;47(1):3-59"
+)
+MEDICARE_FACET = "Medicare facet joint LCDs (e.g. L38803); SIS practice guidelines 2nd ed. 2013"
+MEDICARE_EPIDURAL = "Medicare epidural steroid injection LCD L33906"
+EVICORE = "eviCore CMM-200 (epidural injection intervals)"
+STATPEARLS_CESI = (
+    'StatPearls "Cervical Epidural Injection" (2023); Cohen et al., Anesthesiology 2014'
+)
+SNRB_WORKING = "working definition: concordant relief of index arm pain (no authoritative figure)"
+SCS_SOURCE = "Neuromodulation Foundation practice parameters; Shanthanna et al., RAPM 2023;48:273"
+GON_SOURCE = (
+    "ICHD-3 13.4 criterion D; >=50% response as in J Headache Pain 2012 (10.1007/s10194-012-0417-x)"
+)
+FUSION_LCD = 'Medicare "Cervical Fusion" LCD L39741 (2024)'
+FEHLINGS = "Fehlings et al., AO Spine/CSRS myelopathy guideline, Global Spine J 2017"
+FARRAR = "Farrar et al., Pain 2001;94:149"
+YOUNG_NDI = "Young et al., Spine J 2009; Cleland et al., Arch Phys Med Rehabil 2008;89:69"
+
+
+def _threshold(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Figure) or not isinstance(value.value, Threshold):
+        raise InvalidValue(attribute.name, "expected a Figure holding a Threshold")
+
+
+def _count(low: int, optional_: bool = False) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Figure):
+            raise InvalidValue(attribute.name, "expected a Figure")
+        if value.value is None and optional_:
+            return
+        integer(low)(instance, attribute, value.value)
+
+    return check
+
+
+def _real(low: float) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Figure):
+            raise InvalidValue(attribute.name, "expected a Figure")
+        number(low)(instance, attribute, value.value)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Profile:
+    """Every threshold of the pathway, typed, each a :class:`Figure` naming its source.
+
+    Counts of days are calendar days; relief is percent relief of the index pain.
+    """
+
+    name: str = attrs.field(validator=text(60))
+    title: str = attrs.field(validator=text(200))
+    # S0: when a CESI counts as having worked
+    cesi_adequate_relief: Figure = attrs.field(validator=_threshold)
+    cesi_adequate_relief_days: Figure = attrs.field(validator=_count(0))
+    # Epidural injections (CESI, SNRB): frequency and spacing
+    epidural_max_per_12_months: Figure = attrs.field(validator=_count(1))
+    epidural_max_per_6_months: Figure = attrs.field(validator=_count(1, optional_=True))
+    epidural_min_interval_days: Figure = attrs.field(validator=_count(0))
+    repeat_cesi_requires_prior_relief: Figure = attrs.field(validator=_threshold)
+    # S3/S5: a positive selective nerve root block
+    snrb_positive_relief: Figure = attrs.field(validator=_threshold)
+    # S6: a positive medial branch block, and repeat RFA
+    mbb_positive_relief: Figure = attrs.field(validator=_threshold)
+    mbb_blocks_required: Figure = attrs.field(validator=_count(1))
+    facet_conservative_care_days: Figure = attrs.field(validator=_count(0))
+    repeat_rfa_prior_relief: Figure = attrs.field(validator=_threshold)
+    repeat_rfa_prior_relief_days: Figure = attrs.field(validator=_count(0))
+    repeat_rfa_min_interval_days: Figure = attrs.field(validator=_count(0))
+    rfa_max_per_12_months: Figure = attrs.field(validator=_count(1, optional_=True))
+    # S7: a greater occipital nerve block that worked
+    gon_block_response: Figure = attrs.field(validator=_threshold)
+    # S10: a successful spinal cord stimulator trial
+    scs_trial_success: Figure = attrs.field(validator=_threshold)
+    # S11: failed conservative care before elective surgery
+    surgery_conservative_care_days: Figure = attrs.field(validator=_count(0))
+    surgery_min_arm_pain: Figure = attrs.field(validator=_count(0))
+    # S12: myelopathy by mJOA
+    mjoa_myelopathy_max: Figure = attrs.field(validator=_count(0))
+    # Outcome measures: minimal clinically important differences, with their scales
+    mcid_nrs_points: Figure = attrs.field(validator=_real(0))
+    mcid_ndi_points: Figure = attrs.field(validator=_real(0))
+    # Relief that ends active treatment (maintenance / discharge)
+    adequate_relief: Figure = attrs.field(validator=_threshold)
+
+    def derive(self, name: str, title: str | None = None, **changes: Any) -> Profile:
+        """A new profile with some figures replaced.
+
+        Give a :class:`Figure` to name your own source, or a bare value (a number, a count or a
+        :class:`Threshold`) to keep the unit and record the source as a user override.
+        """
+        fields = attrs.fields_dict(Profile)
+        updates: dict[str, Any] = {"name": name, "title": title or f"{self.title}, modified"}
+        for key, value in changes.items():
+            if key not in fields or key in ("name", "title"):
+                raise InvalidValue(key, "is not a figure of a guideline profile")
+            if not isinstance(value, Figure):
+                old: Figure = getattr(self, key)
+                if isinstance(old.value, Threshold) and isinstance(value, int | float):
+                    value = Threshold(float(value), old.value.inclusive)
+                value = Figure(value, old.unit, f"user override of {self.name}", Grade.USER)
+            updates[key] = value
+        return attrs.evolve(self, **updates)
+
+    def figures(self) -> dict[str, Figure]:
+        """Every figure of the profile by field name, in declaration order."""
+        return {
+            a.name: getattr(self, a.name)
+            for a in attrs.fields(Profile)
+            if isinstance(getattr(self, a.name), Figure)
+        }
+
+
+R, S, U, A = Grade.READ, Grade.SECONDARY, Grade.UNVERIFIED, Grade.ASSUMPTION
+PCT = "% relief of index pain"
+
+CONSENSUS_2022 = Profile(
+    name="consensus-2022",
+    title="2022 multisociety consensus (Hurley et al.) with common epidural limits",
+    cesi_adequate_relief=_fig(Threshold.at_least(50), PCT, STATPEARLS_CESI, R),
+    cesi_adequate_relief_days=_fig(90, "days", STATPEARLS_CESI + " (outcome at 3 months)", R),
+    epidural_max_per_12_months=_fig(4, "sessions per region", MEDICARE_EPIDURAL, S),
+    epidural_max_per_6_months=_fig(None, "sessions per region", "no six-month cap in consensus", A),
+    epidural_min_interval_days=_fig(14, "days", EVICORE, S),
+    repeat_cesi_requires_prior_relief=_fig(
+        Threshold.at_least(0), PCT, "consensus sets no floor; S0 advises re-evaluation first", A
+    ),
+    snrb_positive_relief=_fig(Threshold.at_least(50), PCT, SNRB_WORKING, U),
+    mbb_positive_relief=_fig(Threshold.above(50), PCT, HURLEY_2022 + ", Table 22", R),
+    mbb_blocks_required=_fig(1, "blocks", HURLEY_2022 + ", Table 22 (single block)", R),
+    facet_conservative_care_days=_fig(
+        90, "days", HURLEY_2022 + ", Table 22 (Table 23: 6 weeks)", R
+    ),
+    repeat_rfa_prior_relief=_fig(Threshold.above(30), PCT, HURLEY_2022 + ", Table 22", R),
+    repeat_rfa_prior_relief_days=_fig(90, "days", HURLEY_2022 + ", Table 22 (3 months)", R),
+    repeat_rfa_min_interval_days=_fig(0, "days", HURLEY_2022 + " sets no minimum interval", R),
+    rfa_max_per_12_months=_fig(None, "per region", HURLEY_2022 + " sets no annual cap", R),
+    gon_block_response=_fig(Threshold.at_least(50), PCT, GON_SOURCE, R),
+    scs_trial_success=_fig(Threshold.at_least(50), PCT, SCS_SOURCE, R),
+    surgery_conservative_care_days=_fig(84, "days", FUSION_LCD + " (12 weeks)", R),
+    surgery_min_arm_pain=_fig(4, "NRS 0-10", FUSION_LCD + " (VAS >=4)", R),
+    mjoa_myelopathy_max=_fig(17, "mJOA 0-18", FEHLINGS + " (mild 15-17)", R),
+    mcid_nrs_points=_fig(2.0, "NRS 0-10 points", FARRAR, R),
+    mcid_ndi_points=_fig(7.5, "NDI 0-50 points", YOUNG_NDI, R),
+    adequate_relief=_fig(Threshold.at_least(50), PCT, STATPEARLS_CESI, R),
+)
+
+STRICT_PAYER = CONSENSUS_2022.derive(
+    "strict-payer",
+    "Strict payer criteria (Medicare facet and epidural LCDs, eviCore)",
+    epidural_max_per_6_months=_fig(3, "sessions per region", EVICORE, S),
+    repeat_cesi_requires_prior_relief=_fig(
+        Threshold.at_least(50), PCT, MEDICARE_EPIDURAL + " (>=50% sustained improvement)", S
+    ),
+    mbb_positive_relief=_fig(Threshold.at_least(80), PCT, MEDICARE_FACET, S),
+    mbb_blocks_required=_fig(2, "comparative blocks", MEDICARE_FACET, S),
+    repeat_rfa_prior_relief=_fig(Threshold.at_least(50), PCT, MEDICARE_FACET, S),
+    repeat_rfa_prior_relief_days=_fig(84, "days", MEDICARE_FACET + " (12 weeks)", S),
+    repeat_rfa_min_interval_days=_fig(183, "days", MEDICARE_FACET + " (6 months)", S),
+    rfa_max_per_12_months=_fig(2, "per region", MEDICARE_FACET, S),
+)
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (CONSENSUS_2022, STRICT_PAYER)}
+
+
+def profile_named(name: str) -> Profile:
+    """A shipped profile by name (``consensus-2022``, ``strict-payer``)."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        known = ", ".join(sorted(PROFILES))
+        raise InvalidValue("profile", f"{name!r} is not a known profile ({known})") from None
