@@ -42,7 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status (0 ok, 1 problems found, 2 usage)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    status: int = args.handler(args)
+    try:
+        status: int = args.handler(args)
+    except BrokenPipeError:  # output piped into head/less that closed early: not an error
+        sys.stderr.close()
+        return 0
     return status
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from typing import ClassVar
 
 import attrs
@@ -129,7 +130,7 @@ class MedialBranchBlock(Intervention):
     side: Side = attrs.field(validator=_LATERAL_OR_BOTH)
     series_position: int = attrs.field(default=1, validator=integer(1, 2))
 
-    @property
+    @functools.cached_property
     def joints(self) -> tuple[FacetJoint, ...]:
         return _joints(self.segments, self.side)
 
@@ -142,7 +143,7 @@ class RadiofrequencyAblation(Intervention):
     segments: tuple[Segment, ...] = attrs.field(validator=_SEGMENTS)
     side: Side = attrs.field(validator=_LATERAL_OR_BOTH)
 
-    @property
+    @functools.cached_property
     def joints(self) -> tuple[FacetJoint, ...]:
         return _joints(self.segments, self.side)
 

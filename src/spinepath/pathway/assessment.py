@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -123,3 +124,49 @@ class Assessment:
 
     def of_kind(self, kind: ActionKind) -> tuple[Option, ...]:
         return tuple(o for o in self.options if o.action.kind is kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The assessment as a JSON-ready document (``schema_version`` 1)."""
+        return {
+            "schema_version": 1,
+            "as_of": self.as_of.isoformat(),
+            "profile": self.profile,
+            "phase": self.phase.value,
+            "red_flags": list(self.red_flags),
+            **{
+                status.value: [_option_dict(o) for o in options]
+                for status, options in (
+                    (Status.RECOMMENDED, self.recommended),
+                    (Status.ALLOWED, self.allowed),
+                    (Status.BLOCKED, self.blocked),
+                )
+            },
+        }
+
+
+def _option_dict(option: Option) -> dict[str, Any]:
+    action = option.action
+    target = {
+        name: [str(v) for v in value] if isinstance(value, tuple) else value
+        for name in (
+            "segments",
+            "side",
+            "root",
+            "approach",
+            "drug",
+            "urgency",
+            "modality",
+            "series_position",
+        )
+        if (value := getattr(action, name)) not in (None, ())
+    }
+    document: dict[str, Any] = {"action": action.kind.value, "target": target, "text": str(action)}
+    if option.rank is not None:
+        document["rank"] = option.rank
+        document["urgent"] = option.urgent
+    key = "failed" if option.status is Status.BLOCKED else "reasons"
+    document[key] = [
+        {"rule": r.rule, "text": r.text, "citation": r.citation}
+        for r in (option.failed if option.status is Status.BLOCKED else option.reasons)
+    ]
+    return document

@@ -297,37 +297,47 @@ class RecordFacts:
         return frozenset(segments)
 
     # -- blocks and ablations ------------------------------------------------------------------
-    def positive_blocks(self, joint: FacetJoint) -> list[MedialBranchBlock]:
+    @cached_property
+    def _blocks(self) -> dict[FacetJoint, tuple[list[MedialBranchBlock], bool]]:
+        """Per facet joint: the positive blocks, and whether any block there was negative."""
         threshold = self.profile.mbb_positive_relief.value
-        found = []
+        found: dict[FacetJoint, tuple[list[MedialBranchBlock], bool]] = {}
         for block in self.of(MedialBranchBlock):
             outcome = self.outcome(block)
-            if (
-                joint in block.joints
-                and outcome is not None
-                and outcome.concordant is not False
-                and _met(threshold, outcome.relief)
-            ):
-                found.append(block)
+            if outcome is None:
+                continue
+            positive = outcome.concordant is not False and _met(threshold, outcome.relief)
+            for joint in block.joints:
+                blocks, negative = found.get(joint, ([], False))
+                found[joint] = ([*blocks, block], negative) if positive else (blocks, True)
         return found
 
+    def positive_blocks(self, joint: FacetJoint) -> list[MedialBranchBlock]:
+        return self._blocks.get(joint, ([], False))[0]
+
     def negative_block(self, joint: FacetJoint) -> bool:
-        threshold = self.profile.mbb_positive_relief.value
-        for block in self.of(MedialBranchBlock):
-            outcome = self.outcome(block)
-            if (
-                joint in block.joints
-                and outcome is not None
-                and (outcome.concordant is False or not _met(threshold, outcome.relief))
-            ):
-                return True
-        return False
+        return self._blocks.get(joint, ([], False))[1]
+
+    @cached_property
+    def _rfas(self) -> dict[FacetJoint, list[RadiofrequencyAblation]]:
+        found: dict[FacetJoint, list[RadiofrequencyAblation]] = {}
+        for rfa in self.of(RadiofrequencyAblation):
+            for joint in rfa.joints:
+                found.setdefault(joint, []).append(rfa)
+        return found
 
     def rfas_at(self, joint: FacetJoint) -> list[RadiofrequencyAblation]:
-        return [r for r in self.of(RadiofrequencyAblation) if joint in r.joints]
+        return self._rfas.get(joint, [])
+
+    @cached_property
+    def _snrbs(self) -> dict[SpinalNerve, list[SelectiveNerveRootBlock]]:
+        found: dict[SpinalNerve, list[SelectiveNerveRootBlock]] = {}
+        for block in self.of(SelectiveNerveRootBlock):
+            found.setdefault(block.nerve, []).append(block)
+        return found
 
     def snrbs_at(self, nerve: SpinalNerve) -> list[SelectiveNerveRootBlock]:
-        return [b for b in self.of(SelectiveNerveRootBlock) if b.nerve == nerve]
+        return self._snrbs.get(nerve, [])
 
     def snrb_positive(self, nerve: SpinalNerve) -> bool:
         threshold = self.profile.snrb_positive_relief.value
