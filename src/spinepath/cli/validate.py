@@ -1,0 +1,129 @@
+"""``spinepath validate FILE...``: check record documents and summarise the valid ones.
+
+Exit status: 0 when every file is a valid record, 1 when any is invalid (each problem is
+printed with the file name), 2 when a file cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from typing import Any
+
+from spinepath.errors import InvalidDocument
+from spinepath.io import DEFAULT_MAX_SIZE, loads
+from spinepath.model import Intervention, Outcome, PatientRecord
+
+__all__ = ["register", "run", "summary"]
+
+OK, INVALID, UNREADABLE = 0, 1, 2
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check patient record JSON documents",
+        description="Check patient record JSON documents; summarise valid ones, list every "
+        "problem in invalid ones. Exit 0 if all are valid, 1 if any is invalid, 2 if a file "
+        "cannot be read.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="a record document, - for stdin")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    status = OK
+    for name in args.files:
+        status = max(status, _validate(name))
+    return status
+
+
+def _validate(name: str) -> int:
+    label = "<stdin>" if name == "-" else name
+    try:
+        text = _read(name)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        print(f"spinepath validate: cannot read {label}: {reason}", file=sys.stderr)
+        return UNREADABLE
+    try:
+        record = loads(text, PatientRecord)
+    except InvalidDocument as error:
+        count = len(error.problems)
+        print(f"{label}: invalid ({count} problem{'s' if count != 1 else ''})")
+        for problem in error.problems:
+            print(f"{label}: {problem}")
+        return INVALID
+    print(f"{label}: valid")
+    for line in summary(record):
+        print(f"  {line}")
+    return OK
+
+
+def _read(name: str) -> str | bytes:
+    if name == "-":
+        buffer = getattr(sys.stdin, "buffer", None)
+        return buffer.read() if buffer is not None else sys.stdin.read()
+    with open(name, "rb") as handle:
+        return handle.read(DEFAULT_MAX_SIZE + 1)  # loads reports anything larger
+
+
+def summary(record: PatientRecord) -> list[str]:
+    """A few lines describing a record: who, how many events, when, and what was done."""
+    patient = record.patient
+    lines = [f"patient {patient.id}, {patient.sex}, born {patient.birth_date}"]
+    if not record.events:
+        lines.append("no events")
+        return lines
+    first, last = record.events[0].date, record.events[-1].date
+    count = len(record.events)
+    lines.append(
+        f"age {patient.age_on(last)} at the last event; "
+        f"{count} event{'s' if count != 1 else ''} from {first} to {last}"
+    )
+    kinds = Counter(event.kind for event in record.events)
+    lines.append("events: " + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())))
+    interventions = record.of_type(Intervention)
+    if interventions:
+        lines.append("interventions:")
+        for event in interventions:
+            target = _target(event)
+            outcome = record.outcome_of(event.id)
+            result = _outcome(outcome) if outcome else "no outcome reported"
+            lines.append(f"  {event.date} {event.kind}{target} [{event.id}]: {result}")
+    return lines
+
+
+def _target(event: Intervention) -> str:
+    """The parts of an intervention that say where and what, in a short phrase."""
+    parts: list[str] = []
+    for name in ("approach", "drug", "therapy", "root"):
+        value = getattr(event, name, None)
+        if value is not None:
+            parts.append(str(value))
+    segment = getattr(event, "segment", None)
+    segments = getattr(event, "segments", None) or ((segment,) if segment is not None else ())
+    if segments:
+        parts.append(", ".join(str(s) for s in segments))
+    side = getattr(event, "side", None)
+    if side is not None:
+        parts.append(str(side))
+    dose = getattr(event, "daily_dose_mg", None)
+    if dose is not None:
+        parts.append(f"{dose:g} mg/day")
+    focus = getattr(event, "focus", None)
+    if focus:
+        parts.append("/".join(str(f) for f in focus))
+    return f" {' '.join(parts)}" if parts else ""
+
+
+def _outcome(outcome: Outcome) -> str:
+    text = f"relief {outcome.relief:.0f}% (NRS {outcome.pain_before} -> {outcome.pain_after})"
+    if outcome.relief_duration_days is not None:
+        text += f" for {outcome.relief_duration_days} days"
+    if outcome.concordant is not None:
+        text += ", concordant" if outcome.concordant else ", not concordant"
+    if outcome.complications:
+        text += ", complications: " + ", ".join(str(c) for c in outcome.complications)
+    return text
