@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spinepath import anatomy
+from spinepath import anatomy, examples
 from spinepath.anatomy import (
     FacetJoint,
     Foramen,
@@ -88,6 +88,7 @@ __all__ = [
     "Vertebra",
     "__version__",
     "anatomy",
+    "examples",
     "converter",
     "dumps",
     "loads",

@@ -15,6 +15,7 @@ from spinepath.anatomy import LATERAL_SIDES, Segment, SpinalNerve
 from spinepath.errors import IllegalTransition
 from spinepath.model import (
     Approach,
+    CervicalEpiduralSteroidInjection,
     Event,
     MedialBranchBlock,
     Medication,
@@ -108,7 +109,25 @@ def check(
     action = action_of(event)
     if action is None:
         return ()
-    return _judge(RecordFacts(record, profile, event.date), action).failed
+    failed = _judge(RecordFacts(record, profile, event.date), action).failed
+    return (*failed, *_detail_checks(event))
+
+
+def _detail_checks(event: Event) -> tuple[Reason, ...]:
+    """Preconditions on an event's details that its action does not carry."""
+    if (
+        isinstance(event, CervicalEpiduralSteroidInjection)
+        and event.approach is Approach.TRANSFORAMINAL
+        and event.particulate
+    ):
+        return (
+            Reason(
+                "S5",
+                f"a transforaminal injection needs a non-particulate steroid, not {event.steroid}",
+                "Rathmell et al., Anesthesiology 2015",
+            ),
+        )
+    return ()
 
 
 def apply(record: PatientRecord, event: Event, profile: Profile = CONSENSUS_2022) -> PatientRecord:

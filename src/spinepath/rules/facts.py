@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -70,6 +69,22 @@ from spinepath.rules.profiles import Profile, Threshold
 __all__ = ["FACTS", "FactDefinition", "RecordFacts", "lookup"]
 
 Check = Callable[["RecordFacts", Action], bool]
+V = TypeVar("V")
+
+
+class cached_property(Generic[V]):  # noqa: N801 - reads like functools.cached_property
+    """A lock-free cached property: facts are built per assessment, and computing a value twice
+    in a race gives the same value, so the lock of ``functools.cached_property`` only costs."""
+
+    def __init__(self, compute: Callable[[Any], V]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> V:
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value
+        return value
 Detail = Callable[["RecordFacts", Action], dict[str, Any]]
 
 

@@ -4,6 +4,10 @@ Sources disagree (a positive medial branch block is >50% relief on one block in 
 multisociety consensus, >=80% on two comparative blocks for payers), so the disagreement ships
 as named profiles rather than one silent number. Derive your own with :meth:`Profile.derive`.
 Figures and grades come from ``shared/spec/evidence.md``.
+
+``STRICT_PAYER`` is the consensus with payer criteria laid on top: where a payer figure is looser
+than the consensus one (12 weeks of relief before a repeat RFA against 3 months), the stricter
+figure is kept, so the strict profile never allows what the consensus blocks.
 """
 
 from __future__ import annotations
@@ -238,7 +242,9 @@ STRICT_PAYER = CONSENSUS_2022.derive(
     mbb_positive_relief=_fig(Threshold.at_least(80), PCT, MEDICARE_FACET, S),
     mbb_blocks_required=_fig(2, "comparative blocks", MEDICARE_FACET, S),
     repeat_rfa_prior_relief=_fig(Threshold.at_least(50), PCT, MEDICARE_FACET, S),
-    repeat_rfa_prior_relief_days=_fig(84, "days", MEDICARE_FACET + " (12 weeks)", S),
+    repeat_rfa_prior_relief_days=_fig(
+        90, "days", HURLEY_2022 + " (3 months; stricter than the LCDs' 12 weeks, so kept)", R
+    ),
     repeat_rfa_min_interval_days=_fig(183, "days", MEDICARE_FACET + " (6 months)", S),
     rfa_max_per_12_months=_fig(2, "per region", MEDICARE_FACET, S),
 )
