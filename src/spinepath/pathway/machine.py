@@ -22,6 +22,7 @@ from spinepath.pathway.events import kind_of
 from spinepath.pathway.phases import Phase
 from spinepath.rules.actions import ActionKind
 from spinepath.rules.catalogue import RULE_IDS, RULES
+from spinepath.rules.facts import cesi_worked
 from spinepath.rules.profiles import Profile
 
 __all__ = ["ACTION_PHASE", "ENTRY", "TRANSITIONS", "Transition", "phase_of"]
@@ -82,6 +83,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _T(P.ADVANCED_INTERVENTIONAL, P.SURGICAL_CONSULTATION, ("S12",), "red flag"),
     _T(P.MAINTENANCE, P.SURGICAL_CONSULTATION, ("S12",), "red flag"),
     _T(P.POST_OPERATIVE, P.SURGICAL_CONSULTATION, ("S12",), "red flag"),
+    _T(P.SURGERY, P.SURGICAL_CONSULTATION, ("S12",), "red flag"),
+    _T(P.SURGICAL_CONSULTATION, P.SURGICAL_CONSULTATION, ("S12",), "new red flag"),
     _T(P.SURGICAL_CONSULTATION, P.SURGERY, ("S13", "S14", "S15", "S16"), "correlating lesion"),
     _T(P.SURGICAL_CONSULTATION, P.TARGETED_NON_SURGICAL, ("S16",), "non-operative care"),
     _T(P.SURGERY, P.POST_OPERATIVE, ("S14", "S15"), "operation done"),
@@ -113,10 +116,10 @@ def _after(phase: Phase, event: Event, record: PatientRecord, profile: Profile) 
             return P.POST_OPERATIVE
         if not isinstance(done, Intervention) or done.diagnostic:
             return phase
+        if kind_of(done) is K.CESI:  # S0: adequate relief must also last to count
+            return P.MAINTENANCE if cesi_worked(event.outcome, profile) else P.RE_EVALUATION
         adequate = profile.adequate_relief.value.met(event.outcome.relief)
-        if adequate:
-            return P.MAINTENANCE
-        return P.RE_EVALUATION if kind_of(done) is K.CESI else phase
+        return P.MAINTENANCE if adequate else phase
     if isinstance(event, Discharge):
         return P.MAINTENANCE
     if isinstance(event, ClinicalVisit) and event.purpose is VisitPurpose.POST_OPERATIVE:

@@ -158,17 +158,17 @@ class Action:
                 parts.append(str(extra))
         if self.modality is not None:
             parts.append(self.modality.value.replace("_", " ").upper().replace("XRAY", "X-ray"))
-        if self.series_position == 2:
-            parts.append("(confirmatory block)")
         return " ".join(parts)
 
     def __str__(self) -> str:
-        target = self.target
+        # The series position says which block of a series this is, not where it goes, so it
+        # is part of the name and not of the target that fact texts quote.
+        target = f"{self.target} (confirmatory block)" if self.series_position == 2 else self.target
         return f"{self.kind.label} {target}" if target else self.kind.label
 
     @functools.cached_property
     def sort_key(self) -> tuple[int, str]:
-        return (list(ActionKind).index(self.kind), self.target)
+        return (list(ActionKind).index(self.kind), str(self))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -250,11 +250,24 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="S12",
         title="Red flags: prompt decompression",
-        actions=(K.ACDF, K.LAMINOFORAMINOTOMY),
+        actions=(K.ACDF,),
         favours=F("red_flag") & F("consulted") & F("imaging_correlates"),
         urgent=True,
         rationale="Once a surgeon has seen a red flag, decompression at the correlating level "
         "is urgent.",
+        citation="seed article; Fehlings et al., Global Spine J 2017",
+    ),
+    Rule(
+        id="S12",
+        title="Red flags: prompt decompression of a root",
+        actions=(K.LAMINOFORAMINOTOMY,),
+        favours=F("red_flag")
+        & F("consulted")
+        & F("imaging_correlates")
+        & ~F("cord_compression_at"),
+        urgent=True,
+        rationale="A foraminotomy decompresses a root, not the cord (S15): it answers a red "
+        "flag urgently only where the level has no central cord compression.",
         citation="seed article; Fehlings et al., Global Spine J 2017",
     ),
     Rule(

@@ -66,13 +66,13 @@ from spinepath.model.imaging import ImagingFinding
 from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.profiles import Profile, Threshold
 
-__all__ = ["FACTS", "FactDefinition", "RecordFacts", "lookup"]
+__all__ = ["FACTS", "FactDefinition", "RecordFacts", "cesi_worked", "lookup"]
 
 Check = Callable[["RecordFacts", Action], bool]
 V = TypeVar("V")
 
 
-class cached_property(Generic[V]):  # noqa: N801 - reads like functools.cached_property
+class cached_property(Generic[V]):  # named like functools.cached_property
     """A lock-free cached property: facts are built per assessment, and computing a value twice
     in a race gives the same value, so the lock of ``functools.cached_property`` only costs."""
 
@@ -85,6 +85,8 @@ class cached_property(Generic[V]):  # noqa: N801 - reads like functools.cached_p
         value = self.compute(instance)
         instance.__dict__[self.name] = value
         return value
+
+
 Detail = Callable[["RecordFacts", Action], dict[str, Any]]
 
 
@@ -129,6 +131,14 @@ _LOSS = {SensoryChange.DIMINISHED: 1, SensoryChange.ABSENT: 2}
 
 def _met(threshold: Threshold, relief: float) -> bool:
     return threshold.met(relief)
+
+
+def cesi_worked(outcome: Outcome, profile: Profile) -> bool:
+    """S0: whether a CESI's outcome is adequate relief that lasts (the profile's relief for at
+    least its number of days; a duration not reported counts as still lasting)."""
+    days = outcome.relief_duration_days
+    lasting = days is None or days >= profile.cesi_adequate_relief_days.value
+    return _met(profile.cesi_adequate_relief.value, outcome.relief) and lasting
 
 
 class RecordFacts:
@@ -238,12 +248,7 @@ class RecordFacts:
     def cesi_adequate(self, cesi: CervicalEpiduralSteroidInjection) -> bool | None:
         """S0: adequate, lasting relief; None while the outcome is unknown."""
         outcome = self.outcome(cesi)
-        if outcome is None:
-            return None
-        p = self.profile
-        days = outcome.relief_duration_days
-        lasting = days is None or days >= p.cesi_adequate_relief_days.value
-        return _met(p.cesi_adequate_relief.value, outcome.relief) and lasting
+        return None if outcome is None else cesi_worked(outcome, self.profile)
 
     # -- candidate targets -------------------------------------------------------------------------
     @cached_property
@@ -373,12 +378,18 @@ class RecordFacts:
 
     # -- red flags (S12) ---------------------------------------------------------------------------
     @cached_property
-    def red_flags(self) -> tuple[tuple[dt.date, str], ...]:
-        """Red flags in the latest exam, each with the date it was first shown."""
-        if not self.exams:
+    def red_flags(self) -> tuple[tuple[int, str], ...]:
+        """Red flags in the latest exam, each with where (the index in :attr:`events`) the
+        unbroken run of exams showing it began.
+
+        Only exams recorded after the last operation count: what an earlier exam showed is what
+        the surgeon decompressed, so it is not a flag awaiting a surgeon after the operation.
+        Places, not dates, order the exams, so same-day events keep their recorded order.
+        """
+        exams = self.recent_exams
+        if not exams:
             return ()
-        latest_date, latest = self.exams[-1]
-        previous = [exam for _, exam in self.exams[:-1]]
+        latest = exams[-1][1]
         flags = [
             (self._first_shown(_sign_present(sign)), f"myelopathy sign: {sign.replace('_', ' ')}")
             for sign in latest.myelopathy.present
@@ -388,38 +399,77 @@ class RecordFacts:
             shown = self._first_shown(lambda e: e.mjoa is not None and e.mjoa <= limit)
             flags.append((shown, f"myelopathy: mJOA {latest.mjoa} (<= {limit})"))
         for motor in latest.motor:
-            earlier = [g for e in previous if (g := e.strength(motor.root, motor.side)) is not None]
-            if earlier and motor.grade < min(earlier):
+            root, side = motor.root, motor.side
+            weaker = self._progression(5 - motor.grade, _weakness, root, side)
+            if weaker is not None:
                 flags.append(
                     (
-                        latest_date,
-                        f"progressive weakness: {motor.side} {motor.root} "
-                        f"MRC {min(earlier)} -> {motor.grade}",
+                        weaker[0],
+                        f"progressive weakness: {side} {root} MRC {5 - weaker[1]} -> {motor.grade}",
                     )
                 )
         for sensory in latest.sensory:
-            earlier_loss = [_sensory_loss(e, sensory.root, sensory.side) for e in previous]
-            if earlier_loss and _LOSS.get(sensory.change, 0) > max(earlier_loss):
-                flags.append(
-                    (
-                        latest_date,
-                        f"progressive sensory loss: {sensory.side} {sensory.root} {sensory.change}",
-                    )
-                )
+            root, side = sensory.root, sensory.side
+            loss = self._progression(_LOSS.get(sensory.change, 0), _sensory_loss, root, side)
+            if loss is not None:
+                flags.append((loss[0], f"progressive sensory loss: {side} {root} {sensory.change}"))
         return tuple(flags)
 
-    def _first_shown(self, shown: Callable[[NeuroExam], bool]) -> dt.date:
-        """Date of the first exam of the current unbroken run of exams showing a sign."""
-        first = self.exams[-1][0]
-        for day, exam in reversed(self.exams):
+    @cached_property
+    def recent_exams(self) -> list[tuple[int, NeuroExam]]:
+        """Exams recorded after the last operation, each with its index in :attr:`events`."""
+        since = max((i for i, e in enumerate(self.events) if isinstance(e, Surgery)), default=-1)
+        return [
+            (i, e.exam)
+            for i, e in enumerate(self.events)
+            if i > since and isinstance(e, ClinicalVisit) and e.exam is not None
+        ]
+
+    def _first_shown(self, shown: Callable[[NeuroExam], bool]) -> int:
+        """Where the unbroken run of recent exams showing a sign (the latest does) began."""
+        first = self.recent_exams[-1][0]
+        for place, exam in reversed(self.recent_exams):
             if not shown(exam):
                 break
-            first = day
+            first = place
         return first
 
+    def _progression(
+        self,
+        deficit: int,
+        measure: Callable[[NeuroExam, NerveRoot, Side], int | None],
+        root: NerveRoot,
+        side: Side,
+    ) -> tuple[int, int] | None:
+        """A deficit of the latest exam that is worse than an earlier exam since the last
+        operation: where the current run of exams at least this bad began, and the deficit
+        just before it; None when the deficit is not progressive.
+
+        The run matters: a later exam that finds the same deficit again (a re-evaluation visit)
+        must not erase a progression before a surgeon has seen it.
+        """
+        if deficit <= 0:
+            return None
+        shown = self.recent_exams[-1][0]
+        for place, exam in reversed(self.recent_exams):
+            value = measure(exam, root, side)
+            if value is None:  # not examined there: the run goes on
+                continue
+            if value < deficit:
+                return shown, value
+            shown = place
+        return None
+
     @cached_property
-    def red_flag_since(self) -> dt.date | None:
-        return min((day for day, _ in self.red_flags), default=None)
+    def unanswered_flags(self) -> tuple[str, ...]:
+        """Red flags whose run began after the last surgical consultation (or with none yet)."""
+        if not self.red_flags:
+            return ()
+        seen = max(
+            (i for i, e in enumerate(self.events) if isinstance(e, SurgicalConsultation)),
+            default=-1,
+        )
+        return tuple(text for place, text in self.red_flags if place > seen)
 
     @cached_property
     def last_surgery(self) -> Surgery | None:
@@ -497,6 +547,12 @@ def _sign_present(sign: str) -> Callable[[NeuroExam], bool]:
     return lambda exam: bool(getattr(exam.myelopathy, sign))
 
 
+def _weakness(exam: NeuroExam, root: NerveRoot, side: Side) -> int | None:
+    """How weak a myotome is: 0 normal (MRC 5) ... 5 no contraction; None when not tested."""
+    grade = exam.strength(root, side)
+    return None if grade is None else 5 - grade
+
+
 def _sensory_loss(exam: NeuroExam, root: NerveRoot, side: Side) -> int:
     """How much sensation is lost in a dermatome: 0 none, 1 diminished, 2 absent."""
     return max(
@@ -515,6 +571,14 @@ def _pct(value: float) -> str:
     return f"{value:.0f}%"
 
 
+def _named(event: Event) -> str:
+    """An event's kind as words for reason texts (``radiofrequency ablation``, ``CESI``)."""
+    return _ACRONYMS.get(event.kind, event.kind.replace("_", " "))
+
+
+_ACRONYMS = {"cesi": "CESI", "acdf": "ACDF"}
+
+
 # ======================================================================================
 # Global facts
 # ======================================================================================
@@ -524,8 +588,12 @@ def _cesi_detail(f: RecordFacts, _: Action) -> dict[str, Any]:
     last = f.last_cesi
     outcome = f.outcome(last) if last else None
     p = f.profile
+    relief = "unknown relief"
+    if outcome is not None:
+        days = outcome.relief_duration_days
+        relief = f"{_pct(outcome.relief)} relief" + ("" if days is None else f" for {days} days")
     return {
-        "relief": _pct(outcome.relief) if outcome else "unknown",
+        "relief": relief,
         "threshold": f"{p.cesi_adequate_relief.value}% lasting "
         f"{p.cesi_adequate_relief_days.value} days",
     }
@@ -544,8 +612,8 @@ def _cesi_on_record(f: RecordFacts, _: Action) -> bool:
 @_fact(
     "cesi_failed",
     "the latest CESI fell short of adequate, lasting relief (S0)",
-    "the last CESI failed ({relief} relief; adequate is {threshold})",
-    "the last CESI has not failed ({relief} relief)",
+    "the last CESI failed ({relief}; adequate is {threshold})",
+    "the last CESI has not failed ({relief})",
     detail=_cesi_detail,
 )
 def _cesi_failed(f: RecordFacts, _: Action) -> bool:
@@ -558,7 +626,7 @@ def _cesi_failed(f: RecordFacts, _: Action) -> bool:
     "adequate relief now ({relief} after {treatment})",
     "no adequate relief now ({relief} after {treatment})",
     detail=lambda f, _: (
-        {"relief": _pct(f.latest_outcome[1].relief), "treatment": f.latest_outcome[0].kind}
+        {"relief": _pct(f.latest_outcome[1].relief), "treatment": _named(f.latest_outcome[0])}
         if f.latest_outcome
         else {"relief": "no outcome", "treatment": "no treatment"}
     ),
@@ -613,7 +681,7 @@ def _imaging_on_record(f: RecordFacts, _: Action) -> bool:
     "several_candidate_roots",
     "imaging shows more than one possible root (S3)",
     "imaging shows several possible roots ({roots})",
-    "imaging does not show several possible roots ({roots})",
+    "imaging and symptoms point to one root at most ({roots})",
     detail=lambda f, _: {"roots": ", ".join(map(str, f.candidate_nerves)) or "none"},
 )
 def _several_candidate_roots(f: RecordFacts, _: Action) -> bool:
@@ -692,11 +760,10 @@ def _red_flag(f: RecordFacts, _: Action) -> bool:
     "a red flag not yet seen by a surgeon (S12)",
     "red flag not yet seen by a surgeon: {flags}",
     "no red flag awaiting a surgeon",
-    detail=lambda f, _: {"flags": "; ".join(text for _, text in f.red_flags)},
+    detail=lambda f, _: {"flags": "; ".join(f.unanswered_flags)},
 )
 def _red_flag_unanswered(f: RecordFacts, _: Action) -> bool:
-    since = f.red_flag_since
-    return since is not None and not any(c.date >= since for c in f.consultations)
+    return bool(f.unanswered_flags)
 
 
 @_fact(
@@ -752,7 +819,7 @@ _TARGETED = (
     "a targeted treatment was tried and failed (S11)",
     "targeted treatment failed ({failed})",
     "no failed targeted treatment on record",
-    detail=lambda f, _: {"failed": ", ".join(e.kind for e in _failed_targeted(f)) or "none"},
+    detail=lambda f, _: {"failed": ", ".join(map(_named, _failed_targeted(f))) or "none"},
 )
 def _targeted_care_failed(f: RecordFacts, _: Action) -> bool:
     return bool(_failed_targeted(f))
@@ -769,7 +836,7 @@ def _failed_targeted(f: RecordFacts) -> list[Intervention]:
     "RFA or the other blocks failed to give lasting relief (S10)",
     "blocks failed ({failed})",
     "no failed RFA or therapeutic block on record",
-    detail=lambda f, _: {"failed": ", ".join(e.kind for e in _failed_blocks(f)) or "none"},
+    detail=lambda f, _: {"failed": ", ".join(map(_named, _failed_blocks(f))) or "none"},
 )
 def _blocks_failed(f: RecordFacts, _: Action) -> bool:
     return bool(_failed_blocks(f))
@@ -956,13 +1023,24 @@ def _scs_implanted(f: RecordFacts, _: Action) -> bool:
 
 @_fact(
     "root_candidate",
-    "the target root is implicated by imaging (S3)",
-    "{target} is implicated by imaging",
-    "{target} is not implicated by imaging",
+    "the target root is compressed on imaging and, if any compressed root matches the "
+    "symptoms, is one of those (S3)",
+    "{target} is implicated by imaging{match}",
+    "{target} is not implicated by {why}",
+    detail=lambda f, a: _candidate_detail(f, a),
     target=True,
 )
 def _root_candidate(f: RecordFacts, a: Action) -> bool:
     return a.nerve is not None and a.nerve in f.candidate_nerves
+
+
+def _candidate_detail(f: RecordFacts, a: Action) -> dict[str, str]:
+    symptomatic = a.nerve in f.symptomatic_nerves
+    imaged = a.nerve in f.implicated_nerves
+    return {
+        "match": " and the symptoms" if symptomatic else "",
+        "why": "the symptoms (other compressed roots match them)" if imaged else "imaging",
+    }
 
 
 @_fact(
@@ -1301,43 +1379,48 @@ def _ongoing(f: RecordFacts, trial: MedicationTrial) -> bool:
 
 @_fact(
     "imaging_correlates",
-    "imaging shows a lesion at the target that matches the symptoms (S13)",
+    "imaging shows a lesion at every level of the target that matches the symptoms (S13)",
     "imaging correlates at {target} ({why})",
     "imaging does not correlate at {target} ({why})",
     detail=lambda f, a: {"why": _correlation_why(f, a)},
     target=True,
 )
 def _imaging_correlates(f: RecordFacts, a: Action) -> bool:
-    return bool(_correlating(f, a))
+    levels = _correlating(f, a)
+    return bool(levels) and all(levels.values())
 
 
-def _correlating(f: RecordFacts, a: Action) -> list[str]:
-    """Why the target's lesion matches the symptoms: one entry per matching finding."""
-    reasons: list[str] = []
+def _correlating(f: RecordFacts, a: Action) -> dict[Segment, list[str]]:
+    """For each level of the target, why its lesion matches the symptoms (empty: it does not).
+
+    Every level operated on must correlate (S13): a two-level fusion is not justified by one
+    symptomatic level.
+    """
     symptomatic = f.symptomatic_nerves
     myelopathic = any("myelopathy" in text for _, text in f.red_flags)
-    foramina: tuple[Foramen, ...]
-    if a.foramen is not None:
-        foramina = (a.foramen,)
-        segments: tuple[Segment, ...] = ()
-    else:
-        segments = a.segments
-        foramina = tuple(Foramen(s, side) for s in segments for side in sorted(LATERAL_SIDES))
-    for foramen in foramina:
-        if foramen in f.foraminal_lesions and foramen.nerve in symptomatic:
-            reasons.append(f"{foramen} compresses symptomatic {foramen.nerve}")
-    for segment in segments:
-        if segment in f.cord_compression_segments and myelopathic:
+    sides = (a.foramen.side,) if a.foramen is not None else sorted(LATERAL_SIDES)
+    levels: dict[Segment, list[str]] = {}
+    for segment in a.segments:
+        reasons = levels[segment] = []
+        for side in sides:
+            foramen = Foramen(segment, side)
+            if foramen in f.foraminal_lesions and foramen.nerve in symptomatic:
+                reasons.append(f"{foramen} compresses symptomatic {foramen.nerve}")
+        if a.foramen is None and segment in f.cord_compression_segments and myelopathic:
             reasons.append(f"cord compression at {segment} with myelopathy")
-    return reasons
+    return levels
 
 
 def _correlation_why(f: RecordFacts, a: Action) -> str:
-    reasons = _correlating(f, a)
-    if reasons:
+    levels = _correlating(f, a)
+    reasons = [reason for found in levels.values() for reason in found]
+    missing = ", ".join(str(segment) for segment, found in levels.items() if not found)
+    if not missing:
         return "; ".join(reasons)
     if not f.findings:
         return "no imaging findings"
+    if reasons:
+        return f"no lesion at {missing} matches the symptoms"
     return "no lesion at the target matches the symptoms"
 
 

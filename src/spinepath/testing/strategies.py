@@ -1,0 +1,272 @@
+"""Hypothesis strategies for every spinepath domain type, and legal patient histories.
+
+Use them in your own suite to generate what your application will meet::
+
+    from hypothesis import given
+    from spinepath.testing import strategies as sps
+
+    @given(sps.patient_records(red_flag=True))
+    def test_my_screen_shows_the_urgent_referral(record): ...
+
+Single values (:func:`patients`, :func:`symptoms`, :func:`neuro_exams`,
+:func:`imaging_studies`, :func:`outcomes`, :func:`medial_branch_blocks`, ... :func:`events`,
+:func:`actions`, :func:`profiles`) are valid by construction and reach the edges of their
+ranges. :func:`patient_records` generates legal histories by walking the engine itself, so
+every event in them is one :func:`spinepath.apply` accepts at its date.
+:func:`invalid_documents` generates JSON that :func:`spinepath.loads` must refuse.
+
+With spinepath installed, ``st.from_type(T)`` finds these strategies for every domain type
+without importing this module (spinepath registers them through Hypothesis's entry point).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from hypothesis.strategies import SearchStrategy
+
+from spinepath.model import (
+    Event,
+    HealthUpdate,
+    Intervention,
+    OutcomeReport,
+    PatientRecord,
+)
+from spinepath.pathway import Assessment, Option, Phase, Reason, assess
+from spinepath.rules.actions import ActionKind
+from spinepath.rules.profiles import CONSENSUS_2022, Profile
+from spinepath.testing._documents import DOCUMENT_FLAWS, invalid_documents
+from spinepath.testing._values import (
+    EVENT_STRATEGIES,
+    actions,
+    anterior_cervical_discectomy_fusions,
+    central_stenoses,
+    cervical_epidural_steroid_injections,
+    clinical_visits,
+    dates,
+    disc_herniations,
+    discharges,
+    events,
+    facet_arthropathies,
+    facet_joints,
+    figures,
+    foramina,
+    foraminal_stenoses,
+    greater_occipital_nerve_blocks,
+    health_factors,
+    health_updates,
+    identifiers,
+    imaging_findings,
+    imaging_orders,
+    imaging_studies,
+    instabilities,
+    interventions,
+    lateral_sides,
+    medial_branch_blocks,
+    medication_trials,
+    motor_findings,
+    mrc_grades,
+    myelopathy_signs,
+    neck_disability_indices,
+    nerve_roots,
+    nerves,
+    neuro_exams,
+    outcome_reports,
+    outcomes,
+    overrides,
+    pain_scores,
+    patients,
+    physical_therapy_courses,
+    posterior_laminoforaminotomies,
+    posture_assessments,
+    posture_reviews,
+    profiles,
+    radiofrequency_ablations,
+    reflex_findings,
+    regenerative_therapies,
+    relief_percents,
+    segments,
+    selective_nerve_root_blocks,
+    sensory_findings,
+    sides,
+    spinal_cord_stimulator_implants,
+    spinal_cord_stimulator_trials,
+    spinal_nerves,
+    surgeries,
+    surgical_consultations,
+    symptoms,
+    thresholds,
+    vertebrae,
+)
+from spinepath.testing._walk import walk_records
+
+__all__ = [
+    "DOCUMENT_FLAWS",
+    "EVENT_STRATEGIES",
+    "actions",
+    "anterior_cervical_discectomy_fusions",
+    "arbitrary_records",
+    "assessments",
+    "central_stenoses",
+    "cervical_epidural_steroid_injections",
+    "clinical_visits",
+    "dates",
+    "disc_herniations",
+    "discharges",
+    "events",
+    "facet_arthropathies",
+    "facet_joints",
+    "figures",
+    "foramina",
+    "foraminal_stenoses",
+    "greater_occipital_nerve_blocks",
+    "health_factors",
+    "health_updates",
+    "identifiers",
+    "imaging_findings",
+    "imaging_orders",
+    "imaging_studies",
+    "instabilities",
+    "interventions",
+    "invalid_documents",
+    "lateral_sides",
+    "medial_branch_blocks",
+    "medication_trials",
+    "motor_findings",
+    "mrc_grades",
+    "myelopathy_signs",
+    "neck_disability_indices",
+    "nerve_roots",
+    "nerves",
+    "neuro_exams",
+    "options",
+    "outcome_reports",
+    "outcomes",
+    "overrides",
+    "pain_scores",
+    "patient_records",
+    "patients",
+    "physical_therapy_courses",
+    "posterior_laminoforaminotomies",
+    "posture_assessments",
+    "posture_reviews",
+    "profiles",
+    "radiofrequency_ablations",
+    "reasons",
+    "reflex_findings",
+    "regenerative_therapies",
+    "relief_percents",
+    "segments",
+    "selective_nerve_root_blocks",
+    "sensory_findings",
+    "sides",
+    "spinal_cord_stimulator_implants",
+    "spinal_cord_stimulator_trials",
+    "spinal_nerves",
+    "surgeries",
+    "surgical_consultations",
+    "symptoms",
+    "thresholds",
+    "vertebrae",
+]
+
+
+def patient_records(
+    *,
+    profile: Profile = CONSENSUS_2022,
+    reach: Phase | None = None,
+    red_flag: bool | None = None,
+    min_events: int = 0,
+    max_events: int = 30,
+    prefer: Iterable[ActionKind] = (),
+) -> SearchStrategy[PatientRecord]:
+    """Legal patient histories, generated by walking the pathway engine under ``profile``.
+
+    Every record starts at the pathway's entry: an intake visit with an exam, baseline
+    imaging, the initial CESI and its outcome (four events). The walk then adds between
+    ``min_events`` and ``max_events`` more, one at a time, each 0-60 days after the last
+    (0: the same day): an option :func:`spinepath.assess` calls recommended or allowed, built
+    with :func:`spinepath.make_event`; the outcome of an earlier intervention (drawn, so a
+    diagnostic block is sometimes positive and sometimes not); a follow-up visit, an imaging
+    study or a health update. Each event is recorded through :func:`spinepath.apply`, so
+    replaying a record event by event from its first event is always legal.
+
+    ``reach=Phase.X`` steers the walk toward phase X (choosing options that lead there and
+    outcomes that do not end treatment early) and stops it once the record is in X with at
+    least ``min_events`` walked; most records then end in X, though not all: check
+    ``spinepath.assess(record).phase`` if your test needs it. ``red_flag=True`` injects one
+    red flag (a follow-up exam with a progressive deficit or signs of myelopathy, S12) at a
+    drawn point of the walk; ``red_flag=False`` never lets an exam show one; ``None`` (the
+    default) does either, about one record in four with a flag. ``prefer`` names kinds of
+    action the walk picks, whenever one is legal, three times in four: ``{MEDIAL_BRANCH_BLOCK,
+    RADIOFREQUENCY_ABLATION}`` gives facet histories with blocks, ablations and repeats.
+    Without ``reach`` or ``prefer`` the walk picks a recommended option half the time and any
+    legal one otherwise.
+    """
+    if not isinstance(profile, Profile):
+        raise InvalidArgument(f"profile must be a spinepath Profile, not {profile!r}")
+    if reach is not None and not isinstance(reach, Phase):
+        raise InvalidArgument(f"reach must be a Phase or None, not {reach!r}")
+    if red_flag is not None and not isinstance(red_flag, bool):
+        raise InvalidArgument(f"red_flag must be True, False or None, not {red_flag!r}")
+    for name, value in (("min_events", min_events), ("max_events", max_events)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise InvalidArgument(f"{name} must be a whole number >= 0, not {value!r}")
+    if min_events > max_events:
+        raise InvalidArgument(f"min_events={min_events} is above max_events={max_events}")
+    if red_flag is True and max_events < 1:
+        raise InvalidArgument("red_flag=True needs max_events >= 1 to inject the flag")
+    kinds = frozenset(prefer)
+    if not all(isinstance(k, ActionKind) for k in kinds):
+        raise InvalidArgument(f"prefer must name ActionKind members, not {sorted(map(str, kinds))}")
+    return walk_records(profile, reach, red_flag, min_events, max_events, kinds)
+
+
+@st.composite
+def arbitrary_records(draw: st.DrawFn, *, max_events: int = 10) -> PatientRecord:
+    """Records that are valid values but not necessarily legal histories.
+
+    Events of any kind in date order with unique ids, outcome reports naming earlier
+    interventions: what a store or a form may hold, including off-pathway records that
+    :func:`spinepath.apply` would have refused. For legal histories use
+    :func:`patient_records`.
+    """
+    patient = draw(patients())
+    first = max(patient.birth_date, dt.date(2000, 1, 1))
+    day = draw(dates(first, first + dt.timedelta(days=365 * 20)))
+    made: list[Event] = []
+    for n in range(draw(st.integers(0, max_events))):
+        day += dt.timedelta(days=draw(st.integers(0, 90)))
+        event_id = f"e{n + 1}"
+        reported = {e.intervention_id for e in made if isinstance(e, OutcomeReport)}
+        open_ = [e.id for e in made if isinstance(e, Intervention) and e.id not in reported]
+        if bool(open_) and draw(st.booleans()):
+            event: Event = draw(
+                outcome_reports(id=event_id, date=day, intervention_id=st.sampled_from(open_))
+            )
+        else:
+            kind = draw(st.sampled_from([t for t in EVENT_STRATEGIES if t is not OutcomeReport]))
+            if kind is HealthUpdate:
+                event = draw(health_updates(id=event_id, date=day, sex=patient.sex))
+            else:
+                event = draw(EVENT_STRATEGIES[kind](id=event_id, date=day))
+        made.append(event)
+    return PatientRecord(patient, tuple(made))
+
+
+def assessments(*, profile: Profile = CONSENSUS_2022) -> SearchStrategy[Assessment]:
+    """What :func:`spinepath.assess` says of a generated legal record under ``profile``."""
+    return patient_records(profile=profile, max_events=10).map(lambda r: assess(r, profile))
+
+
+def options(*, profile: Profile = CONSENSUS_2022) -> SearchStrategy[Option]:
+    """One candidate next step (recommended, allowed or blocked) of a generated record."""
+    return assessments(profile=profile).flatmap(lambda a: st.sampled_from(a.options))
+
+
+def reasons(*, profile: Profile = CONSENSUS_2022) -> SearchStrategy[Reason]:
+    """One reason the engine gave for an option (a rule that held, or one that failed)."""
+    return options(profile=profile).flatmap(lambda o: st.sampled_from((*o.reasons, *o.failed)))
