@@ -158,7 +158,7 @@ def test_s1_re_evaluation_recommended_after_a_failed_cesi() -> None:
     assert option.rank == 1
     assert option.reasons[0].text == (
         "the last CESI failed (15% relief; adequate is >=50% lasting 90 days); "
-        "not re-evaluated since the CESI failed"
+        "not re-evaluated since the CESI failed; no adequate relief now (15% after CESI)"
     )
 
 
@@ -251,7 +251,8 @@ def test_s3_snrb_recommended_at_each_candidate_when_imaging_shows_two_roots() ->
         option = recommended(a, Do.snrb(root), "S3")
         assert (
             f"imaging shows several possible roots (left C6, left C7); {root} is implicated by "
-            f"imaging and the symptoms; {root} not yet blocked"
+            f"imaging and the symptoms; {root} not yet blocked; "
+            "no adequate relief now (20% after CESI)"
         ) == option.reasons[0].text
 
 

@@ -86,7 +86,7 @@ RULES: tuple[Rule, ...] = (
         id="S1",
         title="Re-evaluate first",
         actions=(K.RE_EVALUATION,),
-        favours=F("cesi_failed") & ~F("re_evaluated"),
+        favours=F("cesi_failed") & ~F("re_evaluated") & ~F("adequate_relief"),
         rationale="After a failed CESI both the working diagnosis and the injection are in "
         "question: the targeted root may not be the generator, or the drug missed it.",
         citation=SEED,
@@ -105,7 +105,10 @@ RULES: tuple[Rule, ...] = (
         title="Diagnostic selective nerve root block",
         actions=(K.SELECTIVE_NERVE_ROOT_BLOCK,),
         requires=SAFE_FLUORO,
-        favours=F("several_candidate_roots") & F("root_candidate") & ~F("snrb_done"),
+        favours=F("several_candidate_roots")
+        & F("root_candidate")
+        & ~F("snrb_done")
+        & ~F("adequate_relief"),
         rationale="When imaging shows more than one possible source, anaesthetic on one root "
         "identifies the generator: prompt relief of the index pain confirms that root.",
         citation=f"{SEED}; positive SNRB threshold from the active profile",
@@ -114,7 +117,7 @@ RULES: tuple[Rule, ...] = (
         id="S4",
         title="Review mechanics and posture",
         actions=(K.POSTURE_REVIEW,),
-        favours=F("cesi_failed") & ~F("posture_reviewed"),
+        favours=F("cesi_failed") & ~F("posture_reviewed") & ~F("adequate_relief"),
         rationale="Forward head posture and thoracic stiffness keep irritating the root and "
         "undo the steroid's effect; a physical therapist's review is the foundation of what "
         "follows.",
@@ -177,7 +180,10 @@ RULES: tuple[Rule, ...] = (
         title="Nerve-stabilising medication",
         actions=(K.MEDICATION_TRIAL,),
         requires=~F("medication_ongoing") & ~F("other_gabapentinoid_ongoing"),
-        favours=F("radicular_pain") & F("cesi_failed") & ~F("medication_tried"),
+        favours=F("radicular_pain")
+        & F("cesi_failed")
+        & ~F("medication_tried")
+        & ~F("adequate_relief"),
         rationale="Gabapentin or pregabalin calms hyper-irritable nerves in chronic radicular "
         "pain; the two gabapentinoids are not combined.",
         citation=SEED,
@@ -186,7 +192,7 @@ RULES: tuple[Rule, ...] = (
         id="S9",
         title="Advanced physical therapy",
         actions=(K.ADVANCED_PHYSICAL_THERAPY,),
-        favours=(F("cesi_failed") | F("posture_needs_correction"))
+        favours=((F("cesi_failed") & ~F("adequate_relief")) | F("posture_needs_correction"))
         & ~F("advanced_pt_since_failure"),
         rationale="Deep stabilisation, core strengthening and correction of forward head "
         "posture and thoracic stiffness.",

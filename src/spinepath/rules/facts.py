@@ -933,8 +933,8 @@ def _fit_for_surgery(f: RecordFacts, _: Action) -> bool:
 @_fact(
     "epidural_frequency_ok",
     "epidural injections within the profile's rolling limits",
-    "{n12} epidural injections in 12 months (limit {max12}){six}",
-    "{n12} epidural injections in 12 months (limit {max12}){six}: limit reached",
+    "{n12} in 12 months (limit {max12}){six}",
+    "{n12} in 12 months (limit {max12}){six}: limit reached",
     detail=lambda f, _: _epidural_detail(f),
 )
 def _epidural_frequency_ok(f: RecordFacts, _: Action) -> bool:
@@ -949,8 +949,9 @@ def _epidural_detail(f: RecordFacts) -> dict[str, Any]:
     p = f.profile
     six = p.epidural_max_per_6_months.value
     extra = "" if six is None else f", {f.epidurals_within(183)} in 6 months (limit {six})"
+    n12 = f.epidurals_within(365)
     return {
-        "n12": f.epidurals_within(365),
+        "n12": f"{n12} epidural injection{'' if n12 == 1 else 's'}",
         "max12": p.epidural_max_per_12_months.value,
         "six": extra,
     }

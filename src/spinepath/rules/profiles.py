@@ -140,7 +140,7 @@ class Profile:
     # S0: when a CESI counts as having worked
     cesi_adequate_relief: Figure = attrs.field(validator=_threshold)
     cesi_adequate_relief_days: Figure = attrs.field(validator=_count(0))
-    # Epidural injections (CESI, SNRB): frequency and spacing
+    # Epidural steroid injections (CESIs; diagnostic SNRBs are not counted): frequency, spacing
     epidural_max_per_12_months: Figure = attrs.field(validator=_count(1))
     epidural_max_per_6_months: Figure = attrs.field(validator=_count(1, optional_=True))
     epidural_min_interval_days: Figure = attrs.field(validator=_count(0))
