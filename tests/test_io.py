@@ -40,7 +40,7 @@ from spinepath.model import (
     Symptoms,
     VisitPurpose,
 )
-from strategies_model import MODEL_STRATEGIES, records
+from spinepath.testing import strategies as sps
 
 SRC = pathlib.Path(spinepath.__file__).parent
 ABSTRACT = {Event, Intervention, model.Surgery}
@@ -109,14 +109,14 @@ def _concrete_model_classes() -> set[type[Any]]:
 
 
 def test_every_model_type_has_a_round_trip_strategy() -> None:
-    assert set(MODEL_STRATEGIES) == _concrete_model_classes()
+    assert set(sps.MODEL_STRATEGIES) == _concrete_model_classes()
 
 
-@pytest.mark.parametrize("cls", list(MODEL_STRATEGIES), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", list(sps.MODEL_STRATEGIES), ids=lambda c: c.__name__)
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_round_trip(cls: type[Any], data: st.DataObject) -> None:
-    value = data.draw(MODEL_STRATEGIES[cls])
+    value = data.draw(sps.MODEL_STRATEGIES[cls]())
     text = dumps(value)
     assert loads(text, cls) == value
     assert dumps(loads(text, cls)) == text
@@ -124,7 +124,7 @@ def test_round_trip(cls: type[Any], data: st.DataObject) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(records(max_events=12))
+@given(sps.arbitrary_records(max_events=12))
 def test_record_round_trip(record: PatientRecord) -> None:
     back = loads(dumps(record), PatientRecord)
     assert back == record
@@ -132,7 +132,7 @@ def test_record_round_trip(record: PatientRecord) -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.one_of([MODEL_STRATEGIES[t] for t in model.EVENT_TYPES]))
+@given(st.one_of([sps.MODEL_STRATEGIES[t]() for t in model.EVENT_TYPES]))
 def test_events_read_through_their_base_class(event: Event) -> None:
     back = loads(dumps(event), Event)
     assert type(back) is type(event)
@@ -558,7 +558,7 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @st.composite
 def mutated_documents(draw: st.DrawFn) -> str:
-    data = json.loads(dumps(draw(records(max_events=5))))
+    data = json.loads(dumps(draw(sps.arbitrary_records(max_events=5))))
     for _ in range(draw(st.integers(1, 3))):
         paths = _paths(data)
         path = draw(st.sampled_from(paths))
@@ -582,7 +582,7 @@ def test_mutated_documents_raise_only_invalid_document(text: str) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(records(max_events=6), st.data())
+@given(sps.arbitrary_records(max_events=6), st.data())
 def test_an_out_of_range_pain_score_is_reported_at_its_path(
     record: PatientRecord, data: st.DataObject
 ) -> None:

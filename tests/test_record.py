@@ -29,7 +29,7 @@ from spinepath.model import (
     Symptoms,
     VisitPurpose,
 )
-from strategies_model import records
+from spinepath.testing import strategies as sps
 
 BORN = dt.date(1970, 5, 1)
 PATIENT = Patient(id="pt-1", birth_date=BORN, sex=Sex.MALE)
@@ -193,7 +193,7 @@ def test_records_compare_by_patient_and_events() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(records())
+@given(sps.arbitrary_records())
 def test_generated_records_are_consistent(record: PatientRecord) -> None:
     dates = [e.date for e in record]
     assert dates == sorted(dates)

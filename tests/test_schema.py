@@ -16,7 +16,7 @@ from spinepath.anatomy import Side
 from spinepath.io import dumps
 from spinepath.io.schema import document_schema, main, record_schema
 from spinepath.model import EVENT_TYPES, IMAGING_FINDINGS, Outcome, PatientRecord
-from strategies_model import MODEL_STRATEGIES, records
+from spinepath.testing import strategies as sps
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCHEMA = record_schema()
@@ -74,7 +74,7 @@ def test_examples_validate(name: str) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(records())
+@given(sps.arbitrary_records())
 def test_generated_documents_validate(record: PatientRecord) -> None:
     VALIDATOR.validate(json.loads(dumps(record)))
 
@@ -130,7 +130,7 @@ def test_documents_of_other_types() -> None:
 
 
 @settings(max_examples=5, deadline=None)
-@given(MODEL_STRATEGIES[Outcome])
+@given(sps.outcomes())
 def test_generated_outcomes_validate(outcome: Outcome) -> None:
     jsonschema.Draft202012Validator(document_schema(Outcome)).validate(json.loads(dumps(outcome)))
 

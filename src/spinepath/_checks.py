@@ -78,6 +78,13 @@ def number(low: float, high: float | None = None) -> Check[Any]:
     return check
 
 
+def real(value: Any) -> Any:
+    """Converter for real-valued fields: a whole number becomes a float (``0`` -> ``0.0``), so
+    equal values write the same JSON whichever way they were given; anything else is left for
+    the validator to judge (``True`` stays a bool and is refused)."""
+    return float(value) if type(value) is int else value
+
+
 def nrs(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A 0-10 numeric rating scale pain score."""
     integer(0, 10)(instance, attribute, value)

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from spinepath._checks import is_a, number, one_of, optional
+from spinepath._checks import is_a, number, one_of, optional, real
 from spinepath.anatomy import Segment, Side
 from spinepath.errors import InvalidValue
 
@@ -121,7 +121,9 @@ class Instability:
     soft_tissue: ClassVar[bool] = False
     segment: Segment = attrs.field(validator=is_a(Segment))
     form: InstabilityKind = attrs.field(validator=is_a(InstabilityKind))
-    translation_mm: float | None = attrs.field(default=None, validator=optional(number(0, 30)))
+    translation_mm: float | None = attrs.field(
+        default=None, converter=real, validator=optional(number(0, 30))
+    )
 
 
 ImagingFinding = (

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import attrs
 
-from spinepath._checks import a_date, integer, is_a, items, number, one_of, optional
+from spinepath._checks import a_date, integer, is_a, items, number, one_of, optional, real
 from spinepath.anatomy import FacetJoint, Foramen, NerveRoot, Segment, Side, SpinalNerve, lateral
 from spinepath.errors import InvalidValue
 from spinepath.model.events import Event
@@ -174,7 +174,7 @@ class MedicationTrial(Intervention):
 
     kind: ClassVar[str] = "medication_trial"
     drug: Medication = attrs.field(validator=is_a(Medication))
-    daily_dose_mg: float = attrs.field(validator=number(0.001))
+    daily_dose_mg: float = attrs.field(converter=real, validator=number(0.001))
     stop_date: dt.date | None = attrs.field(default=None, validator=optional(a_date))
 
     def __attrs_post_init__(self) -> None:

@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from spinepath._checks import integer, is_a, items, nrs, number, optional
+from spinepath._checks import integer, is_a, items, nrs, number, optional, real
 from spinepath.model.symptoms import NeckDisabilityIndex
 
 __all__ = ["Complication", "FunctionalChange", "Outcome"]
@@ -71,7 +71,9 @@ class Outcome:
 
     pain_before: int = attrs.field(validator=nrs)
     pain_after: int = attrs.field(validator=nrs)
-    relief_percent: float | None = attrs.field(default=None, validator=optional(number(0, 100)))
+    relief_percent: float | None = attrs.field(
+        default=None, converter=real, validator=optional(number(0, 100))
+    )
     relief_duration_days: int | None = attrs.field(
         default=None, validator=optional(integer(0, 36500))
     )

@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from spinepath._checks import is_a, items, number, optional
+from spinepath._checks import is_a, items, number, optional, real
 
 __all__ = ["PostureAssessment", "PostureFinding"]
 
@@ -32,7 +32,7 @@ class PostureAssessment:
         default=(), validator=items(PostureFinding, unique=True)
     )
     craniovertebral_angle_degrees: float | None = attrs.field(
-        default=None, validator=optional(number(0, 90))
+        default=None, converter=real, validator=optional(number(0, 90))
     )
 
     @property

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from spinepath._checks import a_date, is_a, items, nrs, number, optional
+from spinepath._checks import a_date, is_a, items, nrs, number, optional, real
 from spinepath.anatomy import Side, SpinalNerve
 from spinepath.errors import InvalidValue
 
@@ -43,7 +43,7 @@ def _ndi_score(
 class NeckDisabilityIndex:
     """A Neck Disability Index score with its scale (0-50 points or 0-100 percent)."""
 
-    score: float = attrs.field(validator=_ndi_score)
+    score: float = attrs.field(converter=real, validator=_ndi_score)
     scale: NdiScale = attrs.field(default=NdiScale.POINTS_50, validator=is_a(NdiScale))
 
     def __attrs_post_init__(self) -> None:

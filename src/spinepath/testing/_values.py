@@ -172,6 +172,7 @@ __all__ = [
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Event)
+E_co = TypeVar("E_co", bound=Event, covariant=True)
 
 EARLIEST_BIRTH = dt.date(1920, 1, 1)
 """The earliest birth date :func:`patients` draws."""
@@ -188,7 +189,7 @@ _ID_START = string.ascii_letters + string.digits
 
 # Relief percentages worth hitting exactly: the ends of the range and every profile threshold
 # (>30%, >50%, >=50%, >=80%), with the values either side of the strict ones.
-_RELIEF_EDGES: tuple[float, ...] = (0, 100, 30, 31, 50, 51, 49, 79, 80, 81)
+_RELIEF_EDGES: tuple[float, ...] = (0.0, 100.0, 30.0, 31.0, 50.0, 51.0, 49.0, 79.0, 80.0, 81.0)
 
 
 def _given(value: T | SearchStrategy[T] | None, default: SearchStrategy[T]) -> SearchStrategy[T]:
@@ -286,40 +287,39 @@ def relief_percents() -> SearchStrategy[float]:
 # -- anatomy ------------------------------------------------------------------------------------
 
 
-@_cached
-def vertebrae() -> SearchStrategy[Vertebra]:
-    """A cervical vertebra C1-C7, or T1."""
-    return st.sampled_from(Vertebra)
+def _members(name: str, values: Any, doc: str) -> Callable[[], SearchStrategy[Any]]:
+    """The strategy function ``name`` (documented by ``doc``) that draws one of ``values``."""
+    strategy = st.sampled_from(values)
+
+    def members() -> SearchStrategy[Any]:
+        return strategy
+
+    members.__name__ = members.__qualname__ = name
+    members.__doc__ = doc
+    members.__annotations__["return"] = f"SearchStrategy[{type(next(iter(values))).__name__}]"
+    return members
 
 
-@_cached
-def segments() -> SearchStrategy[Segment]:
-    """A motion segment C2-3 ... C7-T1 (both ends included)."""
-    return st.sampled_from(Segment)
-
-
-@_cached
-def nerve_roots() -> SearchStrategy[NerveRoot]:
-    """A cervical nerve root C1-C8."""
-    return st.sampled_from(NerveRoot)
-
-
-@_cached
-def sides() -> SearchStrategy[Side]:
-    """Any side: left, right, bilateral or central."""
-    return st.sampled_from(Side)
-
-
-@_cached
-def lateral_sides() -> SearchStrategy[Side]:
-    """Left or right: the side of a sided target such as a facet joint or a foramen."""
-    return st.sampled_from(_LATERAL)
-
-
-@_cached
-def nerves() -> SearchStrategy[Nerve]:
-    """A peripheral nerve the pathway blocks directly (the greater occipital nerve)."""
-    return st.sampled_from(Nerve)
+vertebrae: Callable[[], SearchStrategy[Vertebra]] = _members(
+    "vertebrae", Vertebra, "A cervical vertebra C1-C7, or T1."
+)
+segments: Callable[[], SearchStrategy[Segment]] = _members(
+    "segments", Segment, "A motion segment C2-3 ... C7-T1 (both ends included)."
+)
+nerve_roots: Callable[[], SearchStrategy[NerveRoot]] = _members(
+    "nerve_roots", NerveRoot, "A cervical nerve root C1-C8."
+)
+sides: Callable[[], SearchStrategy[Side]] = _members(
+    "sides", Side, "Any side: left, right, bilateral or central."
+)
+lateral_sides: Callable[[], SearchStrategy[Side]] = _members(
+    "lateral_sides",
+    _LATERAL,
+    "Left or right: the side of a sided target such as a facet joint or a foramen.",
+)
+nerves: Callable[[], SearchStrategy[Nerve]] = _members(
+    "nerves", Nerve, "A peripheral nerve the pathway blocks directly (the greater occipital nerve)."
+)
 
 
 @_cached
@@ -748,7 +748,7 @@ _EventArgs = dict[str, Any]
 
 def _event(
     cls: type[E],
-    fields: Callable[[st.DrawFn, dt.date], _EventArgs],
+    fields: _Fields,
     id: str | SearchStrategy[str] | None,
     date: dt.date | SearchStrategy[dt.date] | None,
     override: bool | None,
@@ -768,11 +768,51 @@ _EVENT_DOC = """
     ``False`` never.
 """
 
+
+def _event_doc(function: F) -> F:
+    """Append the ``id``/``date``/``override`` text every event strategy shares to the docstring."""
+    function.__doc__ = (function.__doc__ or "") + _EVENT_DOC
+    return function
+
+
 IdArg = str | SearchStrategy[str] | None
 DateArg = dt.date | SearchStrategy[dt.date] | None
+_Fields = Callable[[st.DrawFn, dt.date], _EventArgs]
+
+
+class EventStrategy(Protocol[E_co]):
+    """A strategy function for one kind of event: ``id``, ``date`` and ``override`` as in
+    :func:`events`."""
+
+    __name__: str
+
+    def __call__(
+        self, *, id: IdArg = None, date: DateArg = None, override: bool | None = None
+    ) -> SearchStrategy[E_co]: ...
+
+
+def _event_strategy(cls: type[E]) -> Callable[[_Fields], EventStrategy[E]]:
+    """Make ``fields`` (which draws an event's own fields for its date) into the public,
+    cached strategy function of the same name for ``cls``, documented by ``fields``'s docstring
+    and the ``id``/``date``/``override`` text every event strategy shares."""
+
+    def decorate(fields: _Fields) -> EventStrategy[E]:
+        def strategy(
+            *, id: IdArg = None, date: DateArg = None, override: bool | None = None
+        ) -> SearchStrategy[E]:
+            return _event(cls, fields, id, date, override)
+
+        strategy.__name__ = fields.__name__
+        strategy.__qualname__ = fields.__qualname__
+        strategy.__doc__ = fields.__doc__
+        strategy.__annotations__["return"] = f"SearchStrategy[{cls.__name__}]"
+        return _cached(_event_doc(strategy))
+
+    return decorate
 
 
 @_cached
+@_event_doc
 def clinical_visits(
     *,
     id: IdArg = None,
@@ -780,6 +820,7 @@ def clinical_visits(
     override: bool | None = None,
     purpose: VisitPurpose | None = None,
 ) -> SearchStrategy[ClinicalVisit]:
+    """A clinic visit with the patient's symptoms and maybe an exam."""
     return _event(
         ClinicalVisit,
         lambda draw, day: {
@@ -793,44 +834,19 @@ def clinical_visits(
     )
 
 
-clinical_visits.__doc__ = (
-    "A clinic visit with the patient's symptoms and maybe an exam." + _EVENT_DOC
-)
+@_event_strategy(PostureReview)
+def posture_reviews(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A physical therapist's posture and mechanics review (S4)."""
+    return {"assessment": draw(posture_assessments())}
 
 
-@_cached
-def posture_reviews(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[PostureReview]:
-    return _event(
-        PostureReview,
-        lambda draw, _: {"assessment": draw(posture_assessments())},
-        id,
-        date,
-        override,
-    )
-
-
-posture_reviews.__doc__ = "A physical therapist's posture and mechanics review (S4)." + _EVENT_DOC
-
-
-@_cached
-def imaging_orders(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[ImagingOrder]:
-    return _event(
-        ImagingOrder,
-        lambda draw, _: {
-            "modality": draw(st.sampled_from(Modality)),
-            "reason": draw(st.sampled_from(ImagingReason)),
-        },
-        id,
-        date,
-        override,
-    )
-
-
-imaging_orders.__doc__ = "An order for updated imaging (S2)." + _EVENT_DOC
+@_event_strategy(ImagingOrder)
+def imaging_orders(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """An order for updated imaging (S2)."""
+    return {
+        "modality": draw(st.sampled_from(Modality)),
+        "reason": draw(st.sampled_from(ImagingReason)),
+    }
 
 
 @st.composite
@@ -847,6 +863,7 @@ def _study_fields(
 
 
 @_cached
+@_event_doc
 def imaging_studies(
     *,
     id: IdArg = None,
@@ -855,6 +872,8 @@ def imaging_studies(
     modality: Modality | None = None,
     cord_signal: bool | None = None,
 ) -> SearchStrategy[ImagingStudy]:
+    """A performed MRI, CT, CT myelogram or X-ray and its findings (only what the modality can
+    show). ``cord_signal=False`` leaves out cord signal change."""
     return _event(
         ImagingStudy,
         lambda draw, _: draw(_study_fields(modality, cord_signal)),
@@ -864,29 +883,14 @@ def imaging_studies(
     )
 
 
-imaging_studies.__doc__ = (
-    "A performed MRI, CT, CT myelogram or X-ray and its findings (only what the modality can "
-    "show). ``cord_signal=False`` leaves out cord signal change." + _EVENT_DOC
-)
+@_event_strategy(SurgicalConsultation)
+def surgical_consultations(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A spine surgeon's consultation, urgent or routine."""
+    return {"urgency": draw(st.sampled_from(Urgency))}
 
 
 @_cached
-def surgical_consultations(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[SurgicalConsultation]:
-    return _event(
-        SurgicalConsultation,
-        lambda draw, _: {"urgency": draw(st.sampled_from(Urgency))},
-        id,
-        date,
-        override,
-    )
-
-
-surgical_consultations.__doc__ = "A spine surgeon's consultation, urgent or routine." + _EVENT_DOC
-
-
-@_cached
+@_event_doc
 def outcome_reports(
     *,
     id: IdArg = None,
@@ -894,6 +898,7 @@ def outcome_reports(
     override: bool | None = None,
     intervention_id: IdArg = None,
 ) -> SearchStrategy[OutcomeReport]:
+    """The outcome of an intervention, named by ``intervention_id`` (drawn when not given)."""
     return _event(
         OutcomeReport,
         lambda draw, _: {
@@ -906,13 +911,8 @@ def outcome_reports(
     )
 
 
-outcome_reports.__doc__ = (
-    "The outcome of an intervention, named by ``intervention_id`` (drawn when not given)."
-    + _EVENT_DOC
-)
-
-
 @_cached
+@_event_doc
 def health_updates(
     *,
     id: IdArg = None,
@@ -920,6 +920,7 @@ def health_updates(
     override: bool | None = None,
     sex: Sex | None = None,
 ) -> SearchStrategy[HealthUpdate]:
+    """New health factors from a date on; ``sex=Sex.MALE`` never reports a pregnancy."""
     return _event(
         HealthUpdate,
         lambda draw, _: {"health": draw(health_factors(sex=sex))},
@@ -929,25 +930,10 @@ def health_updates(
     )
 
 
-health_updates.__doc__ = (
-    "New health factors from a date on; ``sex=Sex.MALE`` never reports a pregnancy." + _EVENT_DOC
-)
-
-
-@_cached
-def discharges(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[Discharge]:
-    return _event(
-        Discharge,
-        lambda draw, _: {"reason": draw(st.sampled_from(DischargeReason))},
-        id,
-        date,
-        override,
-    )
-
-
-discharges.__doc__ = "The end of active treatment, with its reason." + _EVENT_DOC
+@_event_strategy(Discharge)
+def discharges(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """The end of active treatment, with its reason."""
+    return {"reason": draw(st.sampled_from(DischargeReason))}
 
 
 # -- interventions ------------------------------------------------------------------------------
@@ -968,101 +954,47 @@ def _cesi_fields(draw: st.DrawFn) -> _EventArgs:
     }
 
 
-@_cached
-def cervical_epidural_steroid_injections(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[CervicalEpiduralSteroidInjection]:
-    return _event(
-        CervicalEpiduralSteroidInjection,
-        lambda draw, _: draw(_cesi_fields()),
-        id,
-        date,
-        override,
-    )
+@_event_strategy(CervicalEpiduralSteroidInjection)
+def cervical_epidural_steroid_injections(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A CESI, interlaminar (any side) or transforaminal (left or right), with its steroid."""
+    return draw(_cesi_fields())
 
 
-cervical_epidural_steroid_injections.__doc__ = (
-    "A CESI, interlaminar (any side) or transforaminal (left or right), with its steroid."
-    + _EVENT_DOC
-)
+@_event_strategy(SelectiveNerveRootBlock)
+def selective_nerve_root_blocks(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A diagnostic block of one root on one side (S3)."""
+    return {"root": draw(nerve_roots()), "side": draw(lateral_sides())}
 
 
-@_cached
-def selective_nerve_root_blocks(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[SelectiveNerveRootBlock]:
-    return _event(
-        SelectiveNerveRootBlock,
-        lambda draw, _: {"root": draw(nerve_roots()), "side": draw(lateral_sides())},
-        id,
-        date,
-        override,
-    )
+@_event_strategy(MedialBranchBlock)
+def medial_branch_blocks(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A diagnostic medial branch block at one or more levels, first or confirmatory (S6)."""
+    return {
+        "segments": draw(_segment_runs()),
+        "side": draw(st.sampled_from(_ONE_OR_BOTH)),
+        "series_position": draw(st.integers(1, 2)),
+    }
 
 
-selective_nerve_root_blocks.__doc__ = (
-    "A diagnostic block of one root on one side (S3)." + _EVENT_DOC
-)
+@_event_strategy(RadiofrequencyAblation)
+def radiofrequency_ablations(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """Radiofrequency ablation of the medial branches at one or more levels (S6)."""
+    return {
+        "segments": draw(_segment_runs()),
+        "side": draw(st.sampled_from(_ONE_OR_BOTH)),
+    }
 
 
-@_cached
-def medial_branch_blocks(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[MedialBranchBlock]:
-    return _event(
-        MedialBranchBlock,
-        lambda draw, _: {
-            "segments": draw(_segment_runs()),
-            "side": draw(st.sampled_from(_ONE_OR_BOTH)),
-            "series_position": draw(st.integers(1, 2)),
-        },
-        id,
-        date,
-        override,
-    )
+@_event_strategy(GreaterOccipitalNerveBlock)
+def greater_occipital_nerve_blocks(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A greater occipital nerve block (S7)."""
+    return {"side": draw(st.sampled_from(_ONE_OR_BOTH))}
 
 
-medial_branch_blocks.__doc__ = (
-    "A diagnostic medial branch block at one or more levels, first or confirmatory (S6)."
-    + _EVENT_DOC
-)
-
-
-@_cached
-def radiofrequency_ablations(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[RadiofrequencyAblation]:
-    return _event(
-        RadiofrequencyAblation,
-        lambda draw, _: {
-            "segments": draw(_segment_runs()),
-            "side": draw(st.sampled_from(_ONE_OR_BOTH)),
-        },
-        id,
-        date,
-        override,
-    )
-
-
-radiofrequency_ablations.__doc__ = (
-    "Radiofrequency ablation of the medial branches at one or more levels (S6)." + _EVENT_DOC
-)
-
-
-@_cached
-def greater_occipital_nerve_blocks(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[GreaterOccipitalNerveBlock]:
-    return _event(
-        GreaterOccipitalNerveBlock,
-        lambda draw, _: {"side": draw(st.sampled_from(_ONE_OR_BOTH))},
-        id,
-        date,
-        override,
-    )
-
-
-greater_occipital_nerve_blocks.__doc__ = "A greater occipital nerve block (S7)." + _EVENT_DOC
+@_event_strategy(MedicationTrial)
+def medication_trials(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A gabapentin or pregabalin trial, up to the labelled maximum dose, maybe stopped (S8)."""
+    return draw(_medication_fields(day))
 
 
 @st.composite
@@ -1074,23 +1006,10 @@ def _medication_fields(draw: st.DrawFn, day: dt.date) -> _EventArgs:
     return {"drug": drug, "daily_dose_mg": dose, "stop_date": stop}
 
 
-@_cached
-def medication_trials(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[MedicationTrial]:
-    return _event(
-        MedicationTrial,
-        lambda draw, day: draw(_medication_fields(day)),
-        id,
-        date,
-        override,
-    )
-
-
-medication_trials.__doc__ = (
-    "A gabapentin or pregabalin trial, up to the labelled maximum dose, maybe stopped (S8)."
-    + _EVENT_DOC
-)
+@_event_strategy(PhysicalTherapyCourse)
+def physical_therapy_courses(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A course of physical therapy (S4, S9)."""
+    return draw(_therapy_fields(day))
 
 
 @st.composite
@@ -1105,95 +1024,37 @@ def _therapy_fields(draw: st.DrawFn, day: dt.date) -> _EventArgs:
     }
 
 
-@_cached
-def physical_therapy_courses(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[PhysicalTherapyCourse]:
-    return _event(
-        PhysicalTherapyCourse,
-        lambda draw, day: draw(_therapy_fields(day)),
-        id,
-        date,
-        override,
-    )
+@_event_strategy(SpinalCordStimulatorTrial)
+def spinal_cord_stimulator_trials(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A spinal cord stimulator trial (S10)."""
+    return {}
 
 
-physical_therapy_courses.__doc__ = "A course of physical therapy (S4, S9)." + _EVENT_DOC
+@_event_strategy(SpinalCordStimulatorImplant)
+def spinal_cord_stimulator_implants(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A permanent spinal cord stimulator (S10)."""
+    return {}
 
 
-@_cached
-def spinal_cord_stimulator_trials(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[SpinalCordStimulatorTrial]:
-    return _event(SpinalCordStimulatorTrial, lambda draw, _: {}, id, date, override)
+@_event_strategy(RegenerativeTherapy)
+def regenerative_therapies(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A regenerative injection, maybe at a segment (S10)."""
+    return {
+        "therapy": draw(st.sampled_from(RegenerativeKind)),
+        "segment": draw(st.none() | segments()),
+    }
 
 
-spinal_cord_stimulator_trials.__doc__ = "A spinal cord stimulator trial (S10)." + _EVENT_DOC
+@_event_strategy(AnteriorCervicalDiscectomyFusion)
+def anterior_cervical_discectomy_fusions(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """An ACDF over one or more contiguous segments (S14)."""
+    return {"segments": draw(_segment_runs(contiguous=True))}
 
 
-@_cached
-def spinal_cord_stimulator_implants(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[SpinalCordStimulatorImplant]:
-    return _event(SpinalCordStimulatorImplant, lambda draw, _: {}, id, date, override)
-
-
-spinal_cord_stimulator_implants.__doc__ = "A permanent spinal cord stimulator (S10)." + _EVENT_DOC
-
-
-@_cached
-def regenerative_therapies(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[RegenerativeTherapy]:
-    return _event(
-        RegenerativeTherapy,
-        lambda draw, _: {
-            "therapy": draw(st.sampled_from(RegenerativeKind)),
-            "segment": draw(st.none() | segments()),
-        },
-        id,
-        date,
-        override,
-    )
-
-
-regenerative_therapies.__doc__ = "A regenerative injection, maybe at a segment (S10)." + _EVENT_DOC
-
-
-@_cached
-def anterior_cervical_discectomy_fusions(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[AnteriorCervicalDiscectomyFusion]:
-    return _event(
-        AnteriorCervicalDiscectomyFusion,
-        lambda draw, _: {"segments": draw(_segment_runs(contiguous=True))},
-        id,
-        date,
-        override,
-    )
-
-
-anterior_cervical_discectomy_fusions.__doc__ = (
-    "An ACDF over one or more contiguous segments (S14)." + _EVENT_DOC
-)
-
-
-@_cached
-def posterior_laminoforaminotomies(
-    *, id: IdArg = None, date: DateArg = None, override: bool | None = None
-) -> SearchStrategy[PosteriorLaminoforaminotomy]:
-    return _event(
-        PosteriorLaminoforaminotomy,
-        lambda draw, _: {"segment": draw(segments()), "side": draw(lateral_sides())},
-        id,
-        date,
-        override,
-    )
-
-
-posterior_laminoforaminotomies.__doc__ = (
-    "A posterior laminoforaminotomy of one foramen (S15)." + _EVENT_DOC
-)
+@_event_strategy(PosteriorLaminoforaminotomy)
+def posterior_laminoforaminotomies(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A posterior laminoforaminotomy of one foramen (S15)."""
+    return {"segment": draw(segments()), "side": draw(lateral_sides())}
 
 
 _INTERVENTIONS: dict[type[Event], Callable[..., SearchStrategy[Any]]] = {
@@ -1228,45 +1089,65 @@ EVENT_STRATEGIES: dict[type[Event], Callable[..., SearchStrategy[Any]]] = {
 }
 """The strategy for each concrete event type (each takes ``id``, ``date`` and ``override``)."""
 
+VALUE_STRATEGIES: dict[type[Any], Callable[..., SearchStrategy[Any]]] = {
+    FacetJoint: facet_joints,
+    SpinalNerve: spinal_nerves,
+    Foramen: foramina,
+    MotorFinding: motor_findings,
+    SensoryFinding: sensory_findings,
+    ReflexFinding: reflex_findings,
+    MyelopathySigns: myelopathy_signs,
+    NeuroExam: neuro_exams,
+    DiscHerniation: disc_herniations,
+    ForaminalStenosis: foraminal_stenoses,
+    CentralStenosis: central_stenoses,
+    FacetArthropathy: facet_arthropathies,
+    Instability: instabilities,
+    NeckDisabilityIndex: neck_disability_indices,
+    Symptoms: symptoms,
+    HealthFactors: health_factors,
+    Patient: patients,
+    PostureAssessment: posture_assessments,
+    Outcome: outcomes,
+    Override: overrides,
+}
+"""The strategy for each concrete value type that is neither an event nor a record (the
+public ``MODEL_STRATEGIES`` of :mod:`spinepath.testing.strategies` adds those)."""
+
 
 @_cached
+@_event_doc
 def interventions(
     *, id: IdArg = None, date: DateArg = None, override: bool | None = None
 ) -> SearchStrategy[Intervention]:
+    """Any procedure, medication trial or therapy course."""
     return st.one_of(
         *(make(id=id, date=date, override=override) for make in _INTERVENTIONS.values())
     )
 
 
-interventions.__doc__ = "Any procedure, medication trial or therapy course." + _EVENT_DOC
-
-
 @_cached
+@_event_doc
 def surgeries(
     *, id: IdArg = None, date: DateArg = None, override: bool | None = None
 ) -> SearchStrategy[Surgery]:
+    """An ACDF or a posterior laminoforaminotomy."""
     return st.one_of(
         anterior_cervical_discectomy_fusions(id=id, date=date, override=override),
         posterior_laminoforaminotomies(id=id, date=date, override=override),
     )
 
 
-surgeries.__doc__ = "An ACDF or a posterior laminoforaminotomy." + _EVENT_DOC
-
-
 @_cached
+@_event_doc
 def events(
     *, id: IdArg = None, date: DateArg = None, override: bool | None = None
 ) -> SearchStrategy[Event]:
+    """Any single event of any concrete kind, valid on its own (an outcome report's
+    ``intervention_id`` need not exist: for whole histories use ``patient_records``)."""
     return st.one_of(
         *(make(id=id, date=date, override=override) for make in EVENT_STRATEGIES.values())
     )
-
-
-events.__doc__ = (
-    "Any single event of any concrete kind, valid on its own (an outcome report's "
-    "``intervention_id`` need not exist: for whole histories use ``patient_records``)." + _EVENT_DOC
-)
 
 
 # -- actions and profiles -----------------------------------------------------------------------

@@ -22,7 +22,8 @@ without importing this module (spinepath registers them through Hypothesis's ent
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -38,140 +39,31 @@ from spinepath.model import (
 from spinepath.pathway import Assessment, Option, Phase, Reason, assess
 from spinepath.rules.actions import ActionKind
 from spinepath.rules.profiles import CONSENSUS_2022, Profile
+from spinepath.testing import _values
 from spinepath.testing._documents import DOCUMENT_FLAWS, invalid_documents
+from spinepath.testing._values import *  # noqa: F403  (the single-value strategies, re-exported)
 from spinepath.testing._values import (
     EVENT_STRATEGIES,
-    actions,
-    anterior_cervical_discectomy_fusions,
-    central_stenoses,
-    cervical_epidural_steroid_injections,
-    clinical_visits,
     dates,
-    disc_herniations,
-    discharges,
-    events,
-    facet_arthropathies,
-    facet_joints,
-    figures,
-    foramina,
-    foraminal_stenoses,
-    greater_occipital_nerve_blocks,
-    health_factors,
     health_updates,
-    identifiers,
-    imaging_findings,
-    imaging_orders,
-    imaging_studies,
-    instabilities,
-    interventions,
-    lateral_sides,
-    medial_branch_blocks,
-    medication_trials,
-    motor_findings,
-    mrc_grades,
-    myelopathy_signs,
-    neck_disability_indices,
-    nerve_roots,
-    nerves,
-    neuro_exams,
     outcome_reports,
-    outcomes,
-    overrides,
-    pain_scores,
     patients,
-    physical_therapy_courses,
-    posterior_laminoforaminotomies,
-    posture_assessments,
-    posture_reviews,
-    profiles,
-    radiofrequency_ablations,
-    reflex_findings,
-    regenerative_therapies,
-    relief_percents,
-    segments,
-    selective_nerve_root_blocks,
-    sensory_findings,
-    sides,
-    spinal_cord_stimulator_implants,
-    spinal_cord_stimulator_trials,
-    spinal_nerves,
-    surgeries,
-    surgical_consultations,
-    symptoms,
-    thresholds,
-    vertebrae,
 )
 from spinepath.testing._walk import walk_records
 
 __all__ = [
     "DOCUMENT_FLAWS",
     "EVENT_STRATEGIES",
-    "actions",
-    "anterior_cervical_discectomy_fusions",
+    "MODEL_STRATEGIES",
     "arbitrary_records",
     "assessments",
-    "central_stenoses",
-    "cervical_epidural_steroid_injections",
-    "clinical_visits",
-    "dates",
-    "disc_herniations",
-    "discharges",
-    "events",
-    "facet_arthropathies",
-    "facet_joints",
-    "figures",
-    "foramina",
-    "foraminal_stenoses",
-    "greater_occipital_nerve_blocks",
-    "health_factors",
-    "health_updates",
-    "identifiers",
-    "imaging_findings",
-    "imaging_orders",
-    "imaging_studies",
-    "instabilities",
-    "interventions",
     "invalid_documents",
-    "lateral_sides",
-    "medial_branch_blocks",
-    "medication_trials",
-    "motor_findings",
-    "mrc_grades",
-    "myelopathy_signs",
-    "neck_disability_indices",
-    "nerve_roots",
-    "nerves",
-    "neuro_exams",
+    "model_values",
     "options",
-    "outcome_reports",
-    "outcomes",
-    "overrides",
-    "pain_scores",
     "patient_records",
-    "patients",
-    "physical_therapy_courses",
-    "posterior_laminoforaminotomies",
-    "posture_assessments",
-    "posture_reviews",
-    "profiles",
-    "radiofrequency_ablations",
     "reasons",
-    "reflex_findings",
-    "regenerative_therapies",
-    "relief_percents",
-    "segments",
-    "selective_nerve_root_blocks",
-    "sensory_findings",
-    "sides",
-    "spinal_cord_stimulator_implants",
-    "spinal_cord_stimulator_trials",
-    "spinal_nerves",
-    "surgeries",
-    "surgical_consultations",
-    "symptoms",
-    "thresholds",
-    "vertebrae",
 ]
+__all__ += _values.__all__
 
 
 def patient_records(
@@ -270,3 +162,20 @@ def options(*, profile: Profile = CONSENSUS_2022) -> SearchStrategy[Option]:
 def reasons(*, profile: Profile = CONSENSUS_2022) -> SearchStrategy[Reason]:
     """One reason the engine gave for an option (a rule that held, or one that failed)."""
     return options(profile=profile).flatmap(lambda o: st.sampled_from((*o.reasons, *o.failed)))
+
+
+MODEL_STRATEGIES: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
+    **_values.VALUE_STRATEGIES,
+    **EVENT_STRATEGIES,
+    PatientRecord: arbitrary_records,
+}
+"""The strategy for each concrete value type of the model and each sided anatomy target
+(:class:`~spinepath.anatomy.FacetJoint`, ``SpinalNerve``, ``Foramen``): every type a spinepath
+JSON document can hold. A :class:`~spinepath.model.PatientRecord` comes from
+:func:`arbitrary_records`, so it is a valid value rather than a legal history."""
+
+
+def model_values() -> SearchStrategy[Any]:
+    """Any value of any type in :data:`MODEL_STRATEGIES`: for properties that must hold of
+    every model value, such as a lossless round trip through your own store or serializer."""
+    return st.one_of(*(make() for make in MODEL_STRATEGIES.values()))
