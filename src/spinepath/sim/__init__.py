@@ -1,0 +1,90 @@
+"""Cohort microsimulation of the pathway after a failed cervical epidural steroid injection.
+
+Researchers compare strategies (refer early or exhaust non-surgical care, with or without RFA,
+under strict or consensus block criteria) and estimate what a clinic will see: how many reach
+surgery, how fast, with how many procedures, at what pain::
+
+    from spinepath import sim
+
+    results = sim.simulate(20_000, seed=1, policy="early-surgical-referral")
+    print(results.summary())
+    results.patients            # one row per patient (pandas)
+    results.kaplan_meier("surgery")
+    results.record(17)          # patient 17's trajectory as a real PatientRecord
+
+Every simulated step goes through the pathway engine: the policy chooses from
+:func:`spinepath.assess`'s options and the choice must be legal. Results depend only on the
+parameters, policy, profile, cohort, seed, n and horizon, never on chunking or executors.
+Needs the ``sim`` extra (numpy, pandas, pyarrow); :mod:`spinepath.sim.plot` needs ``plot``.
+"""
+
+from __future__ import annotations
+
+from spinepath.sim.cohort import DEFAULT_COHORT, Cohort, Presentation
+from spinepath.sim.distributions import Beta, Distribution, Gamma, LogNormal, Normal, Uniform
+from spinepath.sim.economics import Costs, Utilities, economics
+from spinepath.sim.kernel import ENGINES
+from spinepath.sim.oracles import FastPathMismatch
+from spinepath.sim.parameters import (
+    DEFAULT_PARAMETERS,
+    Estimate,
+    Parameters,
+    load_parameters,
+    parameters_from_mapping,
+    parameters_from_text,
+)
+from spinepath.sim.policies import (
+    POLICIES,
+    Policy,
+    StepContext,
+    early_surgical_referral,
+    exhaust_non_surgical,
+    follow_engine,
+    no_rfa,
+    policy,
+    policy_named,
+)
+from spinepath.sim.psa import draw_parameters, psa
+from spinepath.sim.results import Results, Summary
+from spinepath.sim.runner import simulate
+from spinepath.sim.survival import kaplan_meier, median_time, survival_at
+
+__all__ = [
+    "DEFAULT_COHORT",
+    "DEFAULT_PARAMETERS",
+    "ENGINES",
+    "POLICIES",
+    "Beta",
+    "Cohort",
+    "Costs",
+    "Distribution",
+    "Estimate",
+    "FastPathMismatch",
+    "Gamma",
+    "LogNormal",
+    "Normal",
+    "Parameters",
+    "Policy",
+    "Presentation",
+    "Results",
+    "StepContext",
+    "Summary",
+    "Uniform",
+    "Utilities",
+    "draw_parameters",
+    "early_surgical_referral",
+    "economics",
+    "exhaust_non_surgical",
+    "follow_engine",
+    "kaplan_meier",
+    "load_parameters",
+    "median_time",
+    "no_rfa",
+    "parameters_from_mapping",
+    "parameters_from_text",
+    "policy",
+    "policy_named",
+    "psa",
+    "simulate",
+    "survival_at",
+]

@@ -1,0 +1,413 @@
+"""The simulation kernel: one chunk of patients, advanced step by step in lock-step.
+
+At each step every patient still in care is at a decision day. An oracle (:mod:`.oracles`)
+supplies the engine's assessment and the policy's choice; the step is then carried out for all
+patients at once with numpy (:mod:`.handlers`): the event's outcome, relief and how long it
+lasts, complications, delays and a possible new neurological deficit, each drawn from the
+patient's own stream (:mod:`.streams`) at a fixed slot of the step. Both oracles see the same
+draws, so the fast path and the record-by-record path produce the same trajectories, and a
+patient's trajectory never depends on the chunk it was simulated in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from spinepath.errors import IllegalTransition, InvalidValue
+from spinepath.model import Approach, DischargeReason, Override, PatientRecord
+from spinepath.pathway import Assessment, Option, Status
+from spinepath.rules.actions import Action, ActionKind
+from spinepath.rules.profiles import Profile
+from spinepath.sim.cohort import (
+    SEGMENTS,
+    SIDES,
+    Cohort,
+    ExamVariant,
+    PatientTable,
+    PatientView,
+    generate,
+)
+from spinepath.sim.distributions import lognormal_days
+from spinepath.sim.handlers import HANDLERS, NEVER
+from spinepath.sim.oracles import FastOracle, Oracle, RecordOracle, fast_memo
+from spinepath.sim.parameters import Parameters
+from spinepath.sim.policies import Choice, Policy, StepContext
+from spinepath.sim.records import (
+    COLUMNS,
+    DISCHARGE,
+    KINDS,
+    LASTING,
+    Decision,
+    StepRow,
+    build_record,
+)
+from spinepath.sim.registry import DECISIONS, HISTORIES, LOCK, UNIVERSE
+from spinepath.sim.streams import Slot, counter, uniforms
+from spinepath.sim.vector import VectorState, supported
+
+__all__ = ["ENGINES", "Chunk", "ChunkResult", "RunSpec", "run_chunk"]
+
+K = ActionKind
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+Frame = dict[str, npt.NDArray[Any]]
+
+ENGINES = ("fast", "record")
+_KIND = {kind: i for i, kind in enumerate(KINDS)}
+_PACKED = np.dtype([(name, t) for name, t in COLUMNS.items()])
+
+
+@attrs.frozen(kw_only=True)
+class RunSpec:
+    """Everything a run's results depend on besides the patients' indices."""
+
+    cohort: Cohort
+    parameters: Parameters
+    profile: Profile
+    policy: Policy
+    seed: int
+    horizon_days: int = 730
+    max_steps: int = 200
+    allow_overrides: bool = False
+    engine: str = "fast"
+    verify: int = 16
+
+
+@attrs.frozen
+class ChunkResult:
+    """A chunk's steps as numpy columns, with the decisions its steps use."""
+
+    start: int
+    stop: int
+    steps: Frame
+    decisions: tuple[Decision, ...]
+    truncated: npt.NDArray[np.bool_]
+    engine_calls: int
+    engine: str
+
+
+def _pack(frame: Frame) -> npt.NDArray[np.void]:
+    """A frame as one structured array, so that a patient's row is one record."""
+    packed = np.empty(frame["pos"].size, dtype=_PACKED)
+    for name in COLUMNS:
+        packed[name] = frame[name]
+    return packed
+
+
+class Chunk:
+    """Patients ``start`` to ``stop - 1`` of a run, and everything known about them so far."""
+
+    def __init__(self, spec: RunSpec, start: int, stop: int) -> None:
+        self.spec = spec
+        self.start = start
+        self.values = spec.parameters.values()
+        self.table: PatientTable = generate(
+            spec.cohort, spec.seed, np.arange(start, stop), self.values["deficit_per_year"]
+        )
+        t = self.table
+        m = len(t)
+        self.m = m
+        self.entry_date = spec.cohort.entry_date
+        self.horizon = int(spec.horizon_days)
+        # where each patient stands
+        self.next_day = np.zeros(m, dtype=np.int64)
+        self.active = np.ones(m, dtype=np.bool_)
+        self.truncated = np.zeros(m, dtype=np.bool_)
+        self.progressed = np.zeros(m, dtype=np.bool_)
+        self.prog = np.where(np.isfinite(t.progression), t.progression, NEVER).astype(np.int64)
+        self.operated = np.zeros(m, dtype=np.bool_)
+        self.exam = np.zeros(m, dtype=np.int8)
+        self.declined = np.zeros(m, dtype=np.bool_)
+        self.snrb_true = np.zeros(m, dtype=np.bool_)
+        self.n_rfa = np.zeros(m, dtype=np.int32)
+        self.history = np.zeros(m, dtype=np.int64)
+        self.index_pain = np.where(
+            (t.presentation <= 1) | (t.presentation == 4), t.arm, t.neck
+        ).astype(np.int64)
+        with LOCK:
+            self._prepare()
+        self.frames: list[Frame] = []
+        self.packed: list[npt.NDArray[np.void]] = []
+        self.engine_calls = 0
+        self.engine = spec.engine
+        if self.engine == "fast" and not supported():
+            warnings.warn(
+                "the pathway engine has changed since spinepath.sim.vector was checked against "
+                "it; simulating record by record instead (exact, but slower)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            self.engine = "record"
+        self.vstate: VectorState | None = None
+        self.fast_memo = fast_memo(spec.profile)
+        if self.engine == "fast":
+            ids, back = np.unique(self.entry_cesi, return_inverse=True)
+            with LOCK:
+                cols = np.array(
+                    [UNIVERSE.col(DECISIONS[int(d)].action) for d in ids.tolist()],
+                    dtype=np.int64,
+                )[back.reshape(-1)]
+                self.vstate = VectorState(t, spec.profile, UNIVERSE, cols, self.true_nerve)
+
+    def _prepare(self) -> None:
+        """What the handlers need beyond the table's codes: the root that truly generates the
+        pain (a spinal nerve code) and the failed CESI as a decision."""
+        t = self.table
+        radicular = t.presentation <= 1
+        bilateral = radicular & (t.side == 2)
+        second = radicular & (t.true_nerve == 1) & ~bilateral
+        seg = np.where(second, t.seg2, t.seg).astype(np.int64)
+        side = np.where(bilateral, t.true_nerve, np.where(second, t.side2, t.side)).astype(np.int64)
+        # the root exiting at segment index s (0 = C2-3) is C(s + 3)
+        self.true_nerve = np.where(radicular, (seg + 3) * 4 + side, -1).astype(np.int64)
+        combos = (
+            t.cesi_approach.astype(np.int64) * 64
+            + t.cesi_seg.astype(np.int64) * 8
+            + t.cesi_side.astype(np.int64)
+        )
+        unique, inverse = np.unique(combos, return_inverse=True)
+        ids = []
+        for approach, seg_i, side_i in ((c // 64, c // 8 % 8, c % 8) for c in unique.tolist()):
+            action = Action(
+                kind=K.CESI,
+                approach=(Approach.INTERLAMINAR, Approach.TRANSFORAMINAL)[approach],
+                segments=(SEGMENTS[seg_i],),
+                side=SIDES[side_i],
+            )
+            ids.append(DECISIONS.id_of(Decision(action)))
+        self.entry_cesi = np.array(ids, dtype=np.int64)[inverse.reshape(-1)]
+        self.last_cesi = self.entry_cesi.copy()
+
+    def view(self, j: int) -> PatientView:
+        return PatientView(self.table, j, self.entry_date)
+
+    # -- running
+    def run(self, oracle: Oracle) -> ChunkResult:
+        for s in range(self.spec.max_steps):
+            rows = np.flatnonzero(self.active)
+            day = self.next_day[rows]
+            late = day > self.horizon
+            if late.any():
+                self.active[rows[late]] = False
+                rows, day = rows[~late], day[~late]
+            if rows.size == 0:
+                break
+            with LOCK:
+                decisions = oracle.decide(self, s, rows, day)
+                frame = self.perform(s, rows, day, decisions)
+                self.frames.append(frame)
+                self.packed.append(_pack(frame))
+                oracle.observe(self, s, frame)
+                history = HISTORIES.advance(self.history[rows], decisions.astype(np.int64))
+                self.history[rows] = history
+                if self.vstate is not None:
+                    self.vstate.absorb(frame, [d.action for d in DECISIONS])
+        else:
+            self.truncated |= self.active & (self.next_day <= self.horizon)
+        return self.result()
+
+    def rows_of(self, j: int, before: int | None = None) -> list[StepRow]:
+        """Patient ``j``'s steps so far (all, or those before step ``before``)."""
+        found: list[StepRow] = []
+        for frame, packed in zip(self.frames[:before], self.packed[:before], strict=True):
+            pos = frame["pos"]
+            i = int(np.searchsorted(pos, j))
+            if i < pos.size and pos[i] == j:
+                found.append(StepRow(*packed[i].item()))
+        return found
+
+    def rows_of_many(self, js: I64, before: int) -> list[list[StepRow]]:
+        """The steps so far of several patients (each list in step order)."""
+        found: list[list[StepRow]] = [[] for _ in range(js.size)]
+        for frame, packed in zip(self.frames[:before], self.packed[:before], strict=True):
+            pos = frame["pos"]
+            at = np.minimum(np.searchsorted(pos, js), pos.size - 1)
+            hit = np.flatnonzero(pos[at] == js)
+            for i, record in zip(hit.tolist(), packed[at[hit]].tolist(), strict=True):
+                found[i].append(StepRow(*record))
+        return found
+
+    def record_of(self, j: int, before: int | None = None) -> PatientRecord:
+        return build_record(self.view(j), self.rows_of(j, before), DECISIONS)
+
+    def context(self, j: int, step: int, day: int, actions: tuple[Action, ...]) -> StepContext:
+        return StepContext(
+            index=int(self.table.index[j]),
+            step=step,
+            day=day,
+            as_of=self.entry_date + dt.timedelta(days=day),
+            actions=actions,
+            seed=self.spec.seed,
+            key=int(self.table.key[j]),
+        )
+
+    def choose(
+        self,
+        assessment: Assessment,
+        context: StepContext,
+        evaluate_action: Callable[[Action], Option],
+        forced_stop: bool,
+    ) -> int:
+        """Ask the policy (unless the patient declined surgery and leaves), check the choice's
+        legality with the engine, and number the decision.
+
+        A blocked choice raises :class:`~spinepath.IllegalTransition`, or, when the run allows
+        overrides, is recorded with an :class:`~spinepath.Override` naming the policy and the
+        rules it overrides.
+        """
+        policy = self.spec.policy
+        choice: Choice = None if forced_stop else policy(assessment, context)
+        reason: DischargeReason | None = None
+        if choice is None:
+            action = DISCHARGE
+            reason = DischargeReason.PATIENT_CHOICE
+        elif isinstance(choice, Option):
+            action = choice.action
+        elif isinstance(choice, Action):
+            action = choice
+        else:
+            raise InvalidValue(
+                "policy",
+                f"{policy.name} returned {type(choice).__name__}, not an Option, an Action or None",
+            )
+        option = assessment.option(action) or evaluate_action(action)
+        override: Override | None = None
+        if option.status is Status.BLOCKED:
+            failed = option.failed
+            if not self.spec.allow_overrides:
+                raise IllegalTransition(str(action), (str(r) for r in failed))
+            override = Override(
+                reason=f"simulated policy {policy.name!r} chose a step the pathway blocks",
+                rules=tuple(sorted({r.rule for r in failed})),
+            )
+        if action.kind is K.DISCHARGE and reason is None:
+            reason = DischargeReason.ADEQUATE_RELIEF
+        return DECISIONS.id_of(Decision(action, override, reason))
+
+    # -- carrying a step out
+    def perform(self, s: int, rows: I64, day: I64, decisions: I64) -> Frame:
+        n = rows.size
+        keys = self.table.key[rows]
+        drawn: dict[int, F64] = {}
+
+        def u(slot: int) -> F64:
+            got = drawn.get(slot)
+            if got is None:
+                got = drawn[slot] = uniforms(keys, counter(s, slot))
+            return got
+
+        f: Frame = {
+            name: np.full(n, -1 if np.dtype(t).kind == "i" else 0, dtype=t)
+            for name, t in COLUMNS.items()
+        }
+        f["pos"] = rows.astype(np.int64)
+        f["step"][:] = s
+        f["day"] = day.astype(np.int32)
+        f["decision"] = decisions.astype(np.int32)
+        kinds = DECISIONS.kinds()[decisions]
+        f["kind"] = kinds
+        f["exam"] = self.exam[rows]
+        f["progressed"] = self.progressed[rows]
+        f["complications"][:] = 0
+        f["pain_before"] = self.index_pain[rows].astype(np.int8)
+        f["pain_after"] = f["pain_before"].copy()
+        gap = np.full(n, self.values["visit_interval_days"])
+        stop = np.zeros(n, dtype=np.bool_)
+        v = self.values
+        for code in np.unique(kinds).tolist():
+            kind = KINDS[code]
+            sel = np.flatnonzero(kinds == code)
+            handler = HANDLERS[kind]
+            handler(self, f, sel, rows[sel], u, gap, stop)
+        # censor at the horizon what would be seen after it
+        h = self.horizon
+        has_result = f["result_day"] >= 0
+        late = has_result & (f["result_day"] > h)
+        if late.any():
+            lasting = late & f["success"] & (f["duration"] >= 0)
+            f["duration"] = np.where(lasting, LASTING, f["duration"]).astype(np.int32)
+            cut = late & ~lasting & (f["duration"] >= 0)
+            f["duration"] = np.where(cut, h - f["day"], f["duration"]).astype(np.int32)
+            imaging = late & (kinds == _KIND[K.IMAGING])
+            f["result_day"] = np.where(imaging, -1, np.where(late, h, f["result_day"]))
+            f["result_day"] = f["result_day"].astype(np.int32)
+        f["visit_day"] = np.where(f["visit_day"] > h, -1, f["visit_day"]).astype(np.int32)
+        end = np.maximum.reduce([f["day"], f["result_day"], f["visit_day"]]).astype(np.int64)
+        wait = lognormal_days(gap, v["delay_sigma"], u(Slot.GAP_A), u(Slot.GAP_B))
+        nxt = end + wait.astype(np.int64)
+        # a new neurological deficit before the next step (radicular pain, not yet operated)
+        prog = self.prog[rows]
+        pending = ~self.progressed[rows] & ~self.operated[rows] & (prog <= h)
+        hit = pending & ((prog <= nxt) | stop)
+        if hit.any():
+            visit = np.maximum(prog, f["day"])
+            during = (
+                hit
+                & (f["result_day"] >= 0)
+                & (visit < f["result_day"])
+                & (kinds != _KIND[K.IMAGING])
+            )
+            f["duration"] = np.where(during, visit - f["day"], f["duration"]).astype(np.int32)
+            f["result_day"] = np.where(during, visit, f["result_day"]).astype(np.int32)
+            dropped = hit & (kinds == _KIND[K.IMAGING]) & (visit < f["result_day"])
+            f["result_day"] = np.where(dropped, -1, f["result_day"]).astype(np.int32)
+            visit = np.maximum(visit, np.where(f["result_day"] >= 0, f["result_day"], visit))
+            f["prog_day"] = np.where(hit, visit, -1).astype(np.int32)
+            urgent = lognormal_days(
+                v["urgent_wait_days"],
+                v["delay_sigma"],
+                u(Slot.PROGRESSION_A),
+                u(Slot.PROGRESSION_B),
+            ).astype(np.int64)
+            nxt = np.where(hit, visit + urgent, nxt)
+            self.progressed[rows[hit]] = True
+            self.exam[rows[hit]] = ExamVariant.PROGRESSED
+            stop = stop & ~hit
+        f["pain_after"] = np.where(
+            f["relief"] >= 0,
+            np.rint(f["pain_before"] * (100 - f["relief"].astype(np.int64)) / 100),
+            f["pain_before"],
+        ).astype(np.int8)
+        self.next_day[rows] = np.where(stop, NEVER, nxt)
+        self.active[rows[stop]] = False
+        self.declined[rows] = f["declined"]
+        return f
+
+    def result(self) -> ChunkResult:
+        names = list(COLUMNS)
+        if self.frames:
+            steps = {n: np.concatenate([fr[n] for fr in self.frames]) for n in names}
+            order = np.lexsort((steps["step"], steps["pos"]))
+            steps = {n: col[order] for n, col in steps.items()}
+        else:
+            steps = {n: np.zeros(0, dtype=t) for n, t in COLUMNS.items()}
+        used = np.unique(steps["decision"]) if steps["decision"].size else np.zeros(0, np.int64)
+        remap = np.full(len(DECISIONS), -1, dtype=np.int32)
+        remap[used] = np.arange(used.size, dtype=np.int32)
+        steps["decision"] = remap[steps["decision"]] if used.size else steps["decision"]
+        steps["pos"] = steps["pos"] + self.start
+        return ChunkResult(
+            start=self.start,
+            stop=self.start + self.m,
+            steps=steps,
+            decisions=tuple(DECISIONS[int(i)] for i in used.tolist()),
+            truncated=self.truncated,
+            engine_calls=self.engine_calls,
+            engine=self.engine,
+        )
+
+
+def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:
+    """Simulate patients ``start`` to ``stop - 1`` of the run ``spec``."""
+    if spec.engine not in ENGINES:
+        raise InvalidValue("engine", f"{spec.engine!r} is not one of {', '.join(ENGINES)}")
+    chunk = Chunk(spec, start, stop)
+    oracle: Oracle = FastOracle(spec.verify) if chunk.engine == "fast" else RecordOracle()
+    return chunk.run(oracle)

@@ -1,0 +1,681 @@
+"""The simulation's parameters: response probabilities, durations of relief, complication rates,
+rates of progression and delays, each an :class:`Estimate` naming its source.
+
+Figures come from ``shared/spec/evidence.md`` where it has one (CESI response about 50%, RFA
+success 56-74%, RFA relief median 263 days, GON relief about 27 days, SCS trial 23 of 35,
+adjacent segment disease about 3% a year, ...); every other default is graded ``assumption`` and
+says why it is what it is. Override any value in code (``DEFAULT_PARAMETERS.derive(
+rfa_success=0.7)``) or from a TOML or JSON file (:func:`load_parameters`), read as strictly as a
+record document: unknown names, wrong types and out-of-range values raise
+:class:`~spinepath.InvalidDocument` listing every problem with its path.
+
+An estimate may carry an ``uncertainty`` distribution (Beta for probabilities, Gamma or
+LogNormal for durations); :meth:`Parameters.sample` draws a parameter set from them for
+probabilistic sensitivity analysis.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, cast
+
+import attrs
+import numpy as np
+
+from spinepath._checks import is_a, optional, text
+from spinepath.errors import InvalidDocument, InvalidValue
+from spinepath.io.problems import describe, key, quoted
+from spinepath.rules.profiles import Grade
+from spinepath.sim.distributions import (
+    DISTRIBUTIONS,
+    Beta,
+    Distribution,
+    Gamma,
+    LogNormal,
+    Uniform,
+)
+
+__all__ = [
+    "DEFAULT_PARAMETERS",
+    "UNITS",
+    "Estimate",
+    "Parameters",
+    "load_parameters",
+    "parameters_from_mapping",
+]
+
+UNITS: dict[str, tuple[float, float]] = {
+    "probability": (0.0, 1.0),
+    "days": (1.0, 36500.0),
+    "per year": (0.0, 100.0),
+    "log-sd": (0.0, 5.0),
+}
+"""The units an estimate can have, with the range of values each allows."""
+
+
+@attrs.frozen
+class Estimate:
+    """One parameter value with its unit, its source and how sure we are of it."""
+
+    value: float = attrs.field(converter=float)
+    unit: str = attrs.field(validator=attrs.validators.in_(tuple(UNITS)))
+    source: str = attrs.field(validator=text(500))
+    grade: Grade = attrs.field(validator=is_a(Grade))
+    uncertainty: Distribution | None = attrs.field(
+        default=None, validator=optional(is_a(Distribution))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        low, high = UNITS[self.unit]
+        if not math.isfinite(self.value) or not low <= self.value <= high:
+            raise InvalidValue("value", _range_problem(self.value, self.unit))
+        if self.uncertainty is not None:
+            # a probability's distribution must stay within [0, 1]; durations and rates must
+            # not go negative (draws beyond a finite bound are clipped to it)
+            lo, hi = self.uncertainty.support()
+            if lo < 0 or (self.unit == "probability" and hi > high):
+                raise InvalidValue(
+                    "uncertainty",
+                    f"a {self.uncertainty.name} distribution can draw values outside "
+                    f"{low:g}..{high:g} ({self.unit})",
+                )
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.unit}"
+
+
+def _range_problem(value: float, unit: str) -> str:
+    low, high = UNITS[unit]
+    if not math.isfinite(value):
+        return f"{value} is not a finite number"
+    side = "below" if value < low else "above"
+    bound = low if value < low else high
+    return f"{value:g} is {side} {bound:g} ({unit})"
+
+
+def _estimate(unit: str) -> Any:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Estimate):
+            raise InvalidValue(attribute.name, f"expected an Estimate, got {type(value).__name__}")
+        if value.unit != unit:
+            raise InvalidValue(attribute.name, f"is in {unit}, not {value.unit}")
+
+    return check
+
+
+R, S, U, A = Grade.READ, Grade.SECONDARY, Grade.UNVERIFIED, Grade.ASSUMPTION
+
+STATPEARLS = (
+    'StatPearls "Cervical Epidural Injection" (2023): about 50% get >=50% relief at 3 months'
+)
+COHEN_2014 = "Cohen et al., Anesthesiology 2014;121:1045"
+RFA_SUCCESS = (
+    "RFA success 56-74%: Cohen 2007 (Hurley et al. 2022, Table 17: 56% and 58%); MacVicar et al., "
+    "Pain Med 2012;13:647 (74% and 61%); the mean of the four figures"
+)
+LORD_1996 = "Lord et al., NEJM 1996;335:1721: median 263 days to return to 50% of baseline pain"
+GON_2012 = "J Headache Pain 2012 (doi:10.1007/s10194-012-0417-x): >=50% response lasted ~27 days"
+LEVINE_2016 = "Levine et al., Can J Neurol Sci 2016: 23 of 35 trialled were implanted"
+HILIBRAND = "Hilibrand 1999 via Jack et al., Can J Neurol Sci 2016: about 3% a year"
+JOSR_2020 = "J Orthop Surg Res 2020 meta-analysis of ACDF vs posterior foraminotomy"
+
+
+def _p(
+    value: float,
+    unit: str,
+    source: str,
+    grade: Grade,
+    uncertainty: Distribution | None = None,
+) -> Estimate:
+    return Estimate(value, unit, source, grade, uncertainty)
+
+
+P, D, Y, L = "probability", "days", "per year", "log-sd"
+
+
+@attrs.frozen(kw_only=True)
+class Parameters:
+    """Every number the simulation model uses besides the guideline profile's thresholds.
+
+    Probabilities are per procedure (or per visit) unless the unit says per year; durations are
+    medians of log-normal distributions across patients (GON relief: a mean) in days.
+    """
+
+    # -- epidural injections ----------------------------------------------------------------
+    cesi_response: Estimate = attrs.field(validator=_estimate(P))
+    targeted_cesi_response: Estimate = attrs.field(validator=_estimate(P))
+    cesi_repeat_response: Estimate = attrs.field(validator=_estimate(P))
+    cesi_off_target_response: Estimate = attrs.field(validator=_estimate(P))
+    cesi_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
+    # -- diagnostic blocks --------------------------------------------------------------------
+    snrb_sensitivity: Estimate = attrs.field(validator=_estimate(P))
+    snrb_false_positive: Estimate = attrs.field(validator=_estimate(P))
+    mbb_strong_relief: Estimate = attrs.field(validator=_estimate(P))
+    mbb_moderate_relief: Estimate = attrs.field(validator=_estimate(P))
+    mbb_confirmation: Estimate = attrs.field(validator=_estimate(P))
+    # -- radiofrequency ablation ------------------------------------------------------------
+    rfa_success: Estimate = attrs.field(validator=_estimate(P))
+    rfa_repeat_success: Estimate = attrs.field(validator=_estimate(P))
+    rfa_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
+    # -- occipital nerve block, medication, physical therapy ----------------------------------
+    gon_response: Estimate = attrs.field(validator=_estimate(P))
+    gon_relief_mean_days: Estimate = attrs.field(validator=_estimate(D))
+    medication_response: Estimate = attrs.field(validator=_estimate(P))
+    medication_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
+    advanced_pt_response: Estimate = attrs.field(validator=_estimate(P))
+    advanced_pt_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
+    # -- advanced interventional ------------------------------------------------------------
+    scs_trial_success: Estimate = attrs.field(validator=_estimate(P))
+    scs_implant_response: Estimate = attrs.field(validator=_estimate(P))
+    scs_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
+    regenerative_response: Estimate = attrs.field(validator=_estimate(P))
+    regenerative_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
+    # -- surgery ----------------------------------------------------------------------------
+    surgery_acceptance: Estimate = attrs.field(validator=_estimate(P))
+    surgery_success: Estimate = attrs.field(validator=_estimate(P))
+    acdf_recurrence_per_year: Estimate = attrs.field(validator=_estimate(Y))
+    foraminotomy_recurrence_per_year: Estimate = attrs.field(validator=_estimate(Y))
+    # -- dispersion of every relief duration --------------------------------------------------
+    relief_sigma: Estimate = attrs.field(validator=_estimate(L))
+    # -- complications (per procedure) --------------------------------------------------------
+    injection_minor_complication: Estimate = attrs.field(validator=_estimate(P))
+    injection_serious_complication: Estimate = attrs.field(validator=_estimate(P))
+    rfa_neuritis: Estimate = attrs.field(validator=_estimate(P))
+    medication_side_effect: Estimate = attrs.field(validator=_estimate(P))
+    scs_lead_migration: Estimate = attrs.field(validator=_estimate(P))
+    acdf_dysphagia: Estimate = attrs.field(validator=_estimate(P))
+    surgery_c5_palsy: Estimate = attrs.field(validator=_estimate(P))
+    surgery_serious_complication: Estimate = attrs.field(validator=_estimate(P))
+    # -- natural history ----------------------------------------------------------------------
+    deficit_per_year: Estimate = attrs.field(validator=_estimate(Y))
+    symptoms_changed: Estimate = attrs.field(validator=_estimate(P))
+    # -- delays (medians in days; each patient's delay is log-normal around it) ---------------
+    visit_interval_days: Estimate = attrs.field(validator=_estimate(D))
+    block_interval_days: Estimate = attrs.field(validator=_estimate(D))
+    imaging_wait_days: Estimate = attrs.field(validator=_estimate(D))
+    treatment_follow_up_days: Estimate = attrs.field(validator=_estimate(D))
+    medication_trial_days: Estimate = attrs.field(validator=_estimate(D))
+    pt_course_days: Estimate = attrs.field(validator=_estimate(D))
+    scs_trial_days: Estimate = attrs.field(validator=_estimate(D))
+    surgery_wait_days: Estimate = attrs.field(validator=_estimate(D))
+    urgent_wait_days: Estimate = attrs.field(validator=_estimate(D))
+    post_operative_follow_up_days: Estimate = attrs.field(validator=_estimate(D))
+    delay_sigma: Estimate = attrs.field(validator=_estimate(L))
+
+    # -- reading ----------------------------------------------------------------------------
+    def estimates(self) -> dict[str, Estimate]:
+        """Every estimate by name, in declaration order."""
+        return {a.name: getattr(self, a.name) for a in attrs.fields(Parameters)}
+
+    def values(self) -> dict[str, float]:
+        """Every value by name (what the simulation kernel reads)."""
+        return {name: e.value for name, e in self.estimates().items()}
+
+    def __getitem__(self, name: str) -> float:
+        estimate: Estimate = getattr(self, name)
+        return estimate.value
+
+    # -- changing ---------------------------------------------------------------------------
+    def derive(self, **changes: float | Estimate | Distribution) -> Parameters:
+        """A copy with some estimates replaced.
+
+        A bare number keeps the unit and records the source as a user override (its
+        uncertainty is dropped: it described the old value); an :class:`Estimate` is taken as
+        is; a :class:`Distribution` keeps the value and sets its uncertainty.
+        """
+        fields = attrs.fields_dict(Parameters)
+        updates: dict[str, Estimate] = {}
+        problems: list[str] = []
+        for name, change in changes.items():
+            if name not in fields:
+                problems.append(f"{name}: unknown parameter")
+                continue
+            old: Estimate = getattr(self, name)
+            try:
+                updates[name] = _changed(old, change)
+            except InvalidValue as error:
+                problems.append(f"{name}: {error.problem}")
+        if problems:
+            raise InvalidDocument(problems, what="parameters")
+        return attrs.evolve(self, **updates)
+
+    def sample(self, rng: np.random.Generator) -> Parameters:
+        """One draw of every uncertain estimate (certain ones are kept), for PSA."""
+        updates: dict[str, Estimate] = {}
+        for name, estimate in self.estimates().items():
+            if estimate.uncertainty is not None:
+                low, high = UNITS[estimate.unit]
+                drawn = min(max(estimate.uncertainty.sample(rng), low), high)
+                updates[name] = attrs.evolve(estimate, value=drawn)
+        return attrs.evolve(self, **updates)
+
+    def uncertain(self) -> tuple[str, ...]:
+        """Names of the estimates that carry an uncertainty distribution."""
+        return tuple(n for n, e in self.estimates().items() if e.uncertainty is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A parameter-file mapping of every estimate (reads back with the same values)."""
+        out: dict[str, Any] = {}
+        for name, e in self.estimates().items():
+            entry: dict[str, Any] = {"value": e.value, "source": e.source, "grade": str(e.grade)}
+            if e.uncertainty is not None:
+                entry["uncertainty"] = e.uncertainty.to_dict()
+            out[name] = entry
+        return out
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+
+def _changed(old: Estimate, change: object) -> Estimate:
+    if isinstance(change, Estimate):
+        if change.unit != old.unit:
+            raise InvalidValue("unit", f"is in {old.unit}, not {change.unit}")
+        return change
+    if isinstance(change, Distribution):
+        try:
+            return attrs.evolve(old, uncertainty=change)
+        except InvalidValue as error:
+            raise InvalidValue("uncertainty", error.problem) from None
+    if isinstance(change, bool) or not isinstance(change, int | float):
+        raise InvalidValue("", f"expected a number, got {type(change).__name__}")
+    low, high = UNITS[old.unit]
+    if not math.isfinite(change) or not low <= change <= high:
+        raise InvalidValue("", _range_problem(float(change), old.unit))
+    return Estimate(float(change), old.unit, "user override", Grade.USER)
+
+
+DEFAULT_PARAMETERS = Parameters(
+    cesi_response=_p(
+        0.50,
+        P,
+        STATPEARLS + "; first injection at the generating root",
+        R,
+        Beta.from_mean(0.50, 60),
+    ),
+    targeted_cesi_response=_p(
+        0.569,
+        P,
+        "assumption: a transforaminal injection at an SNRB-confirmed root does as well as "
+        "injection plus conservative care in " + COHEN_2014 + " (56.9% positive)",
+        A,
+        Beta.from_mean(0.569, 60),
+    ),
+    cesi_repeat_response=_p(
+        0.25,
+        P,
+        "assumption: the same injection again after it failed; half the first-injection "
+        "response (S0 advises re-evaluation instead)",
+        A,
+        Beta.from_mean(0.25, 20),
+    ),
+    cesi_off_target_response=_p(
+        0.15,
+        P,
+        "assumption: an injection that misses the generating root works only by spread",
+        A,
+        Beta.from_mean(0.15, 20),
+    ),
+    cesi_relief_median_days=_p(
+        120,
+        D,
+        "assumption: responders' relief outlasts 3 months in about half (" + STATPEARLS + ")",
+        A,
+        Gamma.from_mean(120, 0.25),
+    ),
+    snrb_sensitivity=_p(
+        0.85,
+        P,
+        "assumption: evidence.md has no authoritative SNRB figure (working definition)",
+        A,
+        Beta.from_mean(0.85, 30),
+    ),
+    snrb_false_positive=_p(
+        0.20,
+        P,
+        "assumption: evidence.md has no authoritative SNRB figure (working definition)",
+        A,
+        Beta.from_mean(0.20, 30),
+    ),
+    mbb_strong_relief=_p(
+        0.40,
+        P,
+        "assumption: share of first medial branch blocks with >=80% relief in "
+        "facet-type pain (facet prevalence in chronic neck pain is unverified)",
+        A,
+        Beta.from_mean(0.40, 30),
+    ),
+    mbb_moderate_relief=_p(
+        0.25,
+        P,
+        "assumption: share of first medial branch blocks with 51-79% relief (Cohen 2007 "
+        "reports RFA after both bands, Hurley 2022 Table 17)",
+        A,
+        Beta.from_mean(0.25, 30),
+    ),
+    mbb_confirmation=_p(
+        0.75,
+        P,
+        "assumption: a confirmatory comparative block repeats >=80% relief (strict "
+        "profile, Medicare facet LCDs)",
+        A,
+        Beta.from_mean(0.75, 30),
+    ),
+    rfa_success=_p(0.623, P, RFA_SUCCESS, R, Uniform(0.56, 0.74)),
+    rfa_repeat_success=_p(
+        0.623,
+        P,
+        "MacVicar et al., Pain Med 2012;13:647: repeat RFA as successful as the first "
+        "(relief ~15 months after repeats)",
+        R,
+        Uniform(0.56, 0.74),
+    ),
+    rfa_relief_median_days=_p(263, D, LORD_1996, R, Gamma.from_mean(263, 0.2)),
+    gon_response=_p(
+        0.60,
+        P,
+        "assumption: " + GON_2012 + " gives durations, not rates; 42/44 satisfied in "
+        "occipital neuralgia (PMC6130929) is an upper bound",
+        A,
+        Beta.from_mean(0.60, 20),
+    ),
+    gon_relief_mean_days=_p(27, D, GON_2012, R, Gamma.from_mean(27, 0.25)),
+    medication_response=_p(
+        0.35,
+        P,
+        "assumption: evidence.md has no gabapentinoid figure for cervical radicular pain",
+        A,
+        Beta.from_mean(0.35, 20),
+    ),
+    medication_relief_median_days=_p(
+        180, D, "assumption: relief lasts while the drug is continued", A, LogNormal(180, 0.3)
+    ),
+    advanced_pt_response=_p(
+        0.268,
+        P,
+        COHEN_2014 + ": 26.8% positive at 3 months with conservative care alone",
+        R,
+        Beta.from_mean(0.268, 60),
+    ),
+    advanced_pt_relief_median_days=_p(
+        180,
+        D,
+        "assumption: relief from a completed course lasts about six months",
+        A,
+        LogNormal(180, 0.3),
+    ),
+    scs_trial_success=_p(23 / 35, P, LEVINE_2016, R, Beta.from_counts(23, 35)),
+    scs_implant_response=_p(
+        0.70,
+        P,
+        "assumption: most implanted after a successful trial keep >=50% relief",
+        A,
+        Beta.from_mean(0.70, 20),
+    ),
+    scs_relief_median_days=_p(
+        730, D, "assumption: stimulator relief is measured in years", A, LogNormal(730, 0.3)
+    ),
+    regenerative_response=_p(
+        0.30,
+        P,
+        "assumption: evidence.md has no figure; the article only mentions it",
+        A,
+        Beta.from_mean(0.30, 10),
+    ),
+    regenerative_relief_median_days=_p(
+        180, D, "assumption: evidence.md has no figure", A, LogNormal(180, 0.3)
+    ),
+    surgery_acceptance=_p(
+        0.80,
+        P,
+        "assumption: most patients offered an operation after consultation accept it",
+        A,
+        Beta.from_mean(0.80, 20),
+    ),
+    surgery_success=_p(
+        0.85,
+        P,
+        "assumption for both operations: " + JOSR_2020 + " finds similar pain, "
+        "disability and satisfaction, so one figure serves both",
+        A,
+        Beta.from_mean(0.85, 40),
+    ),
+    acdf_recurrence_per_year=_p(
+        0.03, Y, "adjacent segment disease after ACDF, " + HILIBRAND, R, Gamma.from_mean(0.03, 0.3)
+    ),
+    foraminotomy_recurrence_per_year=_p(
+        0.05,
+        Y,
+        "assumption: " + JOSR_2020 + " finds more reoperations after foraminotomy; the "
+        "rate is assumed",
+        A,
+        Gamma.from_mean(0.05, 0.4),
+    ),
+    relief_sigma=_p(
+        0.5,
+        L,
+        "assumption: log-sd that puts the RFA relief interquartile range at 6-12 months "
+        "(seed article) around the median 263 days (Lord 1996)",
+        A,
+    ),
+    injection_minor_complication=_p(
+        0.02, P, "assumption: vasovagal reactions and transient flares per needle procedure", A
+    ),
+    injection_serious_complication=_p(
+        0.0005, P, "assumption: epidural haematoma, infection, nerve injury are rare", A
+    ),
+    rfa_neuritis=_p(0.05, P, "assumption: post-ablation neuritis per RFA", A),
+    medication_side_effect=_p(0.25, P, "assumption: dizziness or somnolence on a gabapentinoid", A),
+    scs_lead_migration=_p(0.10, P, "assumption: lead migration per stimulator implant", A),
+    acdf_dysphagia=_p(0.10, P, "assumption: dysphagia after ACDF", A),
+    surgery_c5_palsy=_p(0.03, P, "assumption: C5 palsy after cervical decompression", A),
+    surgery_serious_complication=_p(
+        0.02, P, "assumption: " + JOSR_2020 + " finds similar complication rates for both", A
+    ),
+    deficit_per_year=_p(
+        0.03,
+        Y,
+        "assumption: rate at which radicular pain progresses to a motor deficit (S12)",
+        A,
+        Gamma.from_mean(0.03, 0.5),
+    ),
+    symptoms_changed=_p(
+        0.15, P, "assumption: at a re-evaluation, symptoms have changed since the last MRI (S2)", A
+    ),
+    visit_interval_days=_p(14, D, "assumption: two weeks between clinic steps", A),
+    block_interval_days=_p(
+        14,
+        D,
+        "assumption: two weeks from a diagnostic block to the next "
+        "step (at least the 14-day epidural interval, eviCore)",
+        A,
+    ),
+    imaging_wait_days=_p(14, D, "assumption: two weeks from order to study", A),
+    treatment_follow_up_days=_p(
+        42, D, "assumption: a failed treatment is judged at a six-week follow-up", A
+    ),
+    medication_trial_days=_p(56, D, "assumption: an eight-week titration and trial", A),
+    pt_course_days=_p(42, D, "assumption: a six-week course of advanced physical therapy", A),
+    scs_trial_days=_p(7, D, "assumption: a one-week stimulator trial", A),
+    surgery_wait_days=_p(42, D, "assumption: six weeks from routine consultation to surgery", A),
+    urgent_wait_days=_p(
+        7, D, "assumption: a week from a red flag to the surgeon, and on to decompression (S12)", A
+    ),
+    post_operative_follow_up_days=_p(90, D, "assumption: outcome judged at three months", A),
+    delay_sigma=_p(0.3, L, "assumption: spread of every delay around its median", A),
+)
+"""The shipped parameter set (figures from evidence.md, the rest marked as assumptions)."""
+
+
+# -- reading parameter files ----------------------------------------------------------------------
+
+_ENTRY_KEYS = frozenset({"value", "source", "grade", "uncertainty"})
+_TOP_KEYS = frozenset({"title"})
+
+
+def load_parameters(path: str | Path, base: Parameters = DEFAULT_PARAMETERS) -> Parameters:
+    """Read a TOML (``.toml``) or JSON parameter file; values not named keep ``base``'s.
+
+    A file names parameters at its top level, each as a number or as a table::
+
+        rfa_success = 0.7
+        [rfa_relief_median_days]
+        value = 240
+        source = "our clinic's audit, 2024"
+        uncertainty = { distribution = "gamma", shape = 25, scale = 9.6 }
+
+    Raises :class:`~spinepath.InvalidDocument` listing every problem with its path.
+    """
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise InvalidDocument(
+            [f"cannot read {file.name}: {error.strerror}"], what="parameters"
+        ) from None
+    return parameters_from_text(raw, toml=file.suffix.lower() == ".toml", base=base)
+
+
+def parameters_from_text(
+    raw: bytes | str, *, toml: bool, base: Parameters = DEFAULT_PARAMETERS
+) -> Parameters:
+    """Read parameter-file text (TOML when ``toml``, else JSON); see :func:`load_parameters`."""
+    text_ = raw.decode("utf-8-sig", errors="strict") if isinstance(raw, bytes) else raw
+    if toml:
+        try:
+            data: Any = tomllib.loads(text_)
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidDocument([f"not valid TOML: {error}"], what="parameters") from None
+    else:
+        from spinepath.io.jsontext import parse
+
+        try:
+            data = parse(text_)
+        except InvalidDocument as error:
+            raise InvalidDocument(error.problems, what="parameters") from None
+    return parameters_from_mapping(data, base=base)
+
+
+def parameters_from_mapping(data: object, base: Parameters = DEFAULT_PARAMETERS) -> Parameters:
+    """Parameters from a parsed file (a mapping of names to numbers or tables)."""
+    if not isinstance(data, Mapping):
+        raise InvalidDocument(
+            [f"expected a table of parameters, got {describe(data)}"], what="parameters"
+        )
+    fields = attrs.fields_dict(Parameters)
+    problems: list[str] = []
+    updates: dict[str, Estimate] = {}
+    for name, entry in data.items():
+        where = key(str(name))
+        if name in _TOP_KEYS:
+            if not isinstance(entry, str):
+                problems.append(f"{where}: expected text, got {describe(entry)}")
+            continue
+        if name not in fields:
+            problems.append(f"{where}: unknown parameter")
+            continue
+        estimate = _read_entry(where, entry, getattr(base, name), problems)
+        if estimate is not None:
+            updates[name] = estimate
+    if problems:
+        raise InvalidDocument(problems, what="parameters")
+    return attrs.evolve(base, **updates)
+
+
+def _number(where: str, value: object, problems: list[str]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.append(f"{where}: expected a number, got {describe(value)}")
+        return None
+    if not math.isfinite(value):
+        problems.append(f"{where}: {value} is not a finite number")
+        return None
+    return float(value)
+
+
+def _read_entry(where: str, entry: object, old: Estimate, problems: list[str]) -> Estimate | None:
+    if not isinstance(entry, Mapping):
+        value = _number(where, entry, problems)
+        if value is None:
+            return None
+        return _checked(where, value, old.unit, "user override", Grade.USER, None, problems)
+    before = len(problems)
+    for name in entry:
+        if name not in _ENTRY_KEYS:
+            problems.append(f"{where}.{key(str(name))}: unknown field")
+    value = old.value
+    if "value" in entry:
+        read = _number(f"{where}.value", entry["value"], problems)
+        value = old.value if read is None else read
+    source = entry.get("source", "user override" if "value" in entry else old.source)
+    if not isinstance(source, str) or not source.strip() or len(source) > 500:
+        problems.append(f"{where}.source: expected non-blank text of at most 500 characters")
+    grade = Grade.USER if "value" in entry else old.grade
+    if "grade" in entry:
+        try:
+            grade = Grade(entry["grade"])
+        except ValueError:
+            known = ", ".join(g.value for g in Grade)
+            problems.append(f"{where}.grade: must be one of {known}")
+    uncertainty = old.uncertainty if "value" not in entry else None
+    if "uncertainty" in entry:
+        uncertainty = _read_distribution(f"{where}.uncertainty", entry["uncertainty"], problems)
+    if len(problems) > before:
+        return None
+    return _checked(where, value, old.unit, str(source), grade, uncertainty, problems)
+
+
+def _checked(
+    where: str,
+    value: float,
+    unit: str,
+    source: str,
+    grade: Grade,
+    uncertainty: Distribution | None,
+    problems: list[str],
+) -> Estimate | None:
+    try:
+        return Estimate(value, unit, source, grade, uncertainty)
+    except InvalidValue as error:
+        path = where if error.field == "value" else f"{where}.{error.field}"
+        problems.append(f"{path}: {error.problem}")
+        return None
+
+
+def _read_distribution(where: str, entry: object, problems: list[str]) -> Distribution | None:
+    if not isinstance(entry, Mapping):
+        problems.append(f"{where}: expected a table, got {describe(entry)}")
+        return None
+    tag = entry.get("distribution")
+    cls = DISTRIBUTIONS.get(tag) if isinstance(tag, str) else None
+    if cls is None:
+        known = ", ".join(sorted(DISTRIBUTIONS))
+        shown = quoted(tag) if isinstance(tag, str) else describe(tag)
+        problems.append(f"{where}.distribution: {shown} is not one of {known}")
+        return None
+    names = {a.name: a for a in attrs.fields(cast(Any, cls))}
+    kwargs: dict[str, float] = {}
+    before = len(problems)
+    for name, value in entry.items():
+        if name == "distribution":
+            continue
+        if name not in names:
+            problems.append(f"{where}.{key(str(name))}: unknown field of a {tag} distribution")
+            continue
+        read = _number(f"{where}.{name}", value, problems)
+        if read is not None:
+            kwargs[str(name)] = read
+    for name, attribute in names.items():
+        if name not in entry and attribute.default is attrs.NOTHING:
+            problems.append(f"{where}.{name}: required field is missing")
+    if len(problems) > before:
+        return None
+    try:
+        distribution: Distribution = cls(**kwargs)
+    except InvalidValue as error:
+        problems.append(f"{where}.{error.field}: {error.problem}")
+        return None
+    return distribution

@@ -1,0 +1,270 @@
+"""From compact simulated steps to real events and records.
+
+The kernel keeps each simulated step as one row of numpy columns (:data:`COLUMNS`); a
+:class:`Decision` says what the step did. This module turns a patient's rows back into the
+model's events with the engine's own :func:`~spinepath.pathway.make_event`, so a simulated
+trajectory *is* a :class:`~spinepath.PatientRecord`: the record-by-record path builds them as
+it goes, the fast path builds one only when a reason is read or a classification is checked
+against the engine, and results rebuild any patient's record on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import attrs
+import numpy as np
+
+from spinepath.model import (
+    ClinicalVisit,
+    Complication,
+    Discharge,
+    DischargeReason,
+    Event,
+    ImagingStudy,
+    Modality,
+    Outcome,
+    OutcomeReport,
+    Override,
+    PatientRecord,
+    Trajectory,
+    VisitPurpose,
+)
+from spinepath.pathway import make_event
+from spinepath.rules.actions import Action, ActionKind
+from spinepath.sim.cohort import ExamVariant, PatientView
+
+__all__ = [
+    "COLUMNS",
+    "COMPLICATIONS",
+    "DISCHARGE",
+    "KINDS",
+    "TRAJECTORIES",
+    "Decision",
+    "DecisionTable",
+    "StepRow",
+    "build_record",
+    "complications_of",
+    "step_events",
+]
+
+K = ActionKind
+KINDS = tuple(ActionKind)
+COMPLICATIONS = tuple(Complication)
+TRAJECTORIES = tuple(Trajectory)
+DISCHARGE = Action(kind=K.DISCHARGE)
+
+NONE = -1
+LASTING = -2
+"""``duration`` code of relief still lasting when last seen (``relief_duration_days=None``)."""
+
+COLUMNS: dict[str, Any] = {
+    "pos": np.int64,  # row of the patient in its chunk (the patient index in results)
+    "step": np.int16,
+    "day": np.int32,  # the step's event, in days from entry
+    "decision": np.int32,  # into a DecisionTable
+    "kind": np.int8,  # index of the decision's ActionKind in KINDS
+    "exam": np.int8,  # ExamVariant in force at the step
+    "progressed": np.bool_,  # a new deficit happened before this step
+    "traj": np.int8,  # a re-evaluation's trajectory (index into TRAJECTORIES), -1 otherwise
+    "result_day": np.int32,  # outcome report or imaging study, -1 none
+    "success": np.bool_,
+    "relief": np.int16,  # whole percent, -1 none
+    "duration": np.int32,  # relief days; -1 none; -2 still lasting
+    "concordant": np.int8,  # -1 none, 0, 1
+    "complications": np.int32,  # bit i: COMPLICATIONS[i]
+    "pain_before": np.int8,
+    "pain_after": np.int8,
+    "visit_day": np.int32,  # post-operative visit, -1 none
+    "prog_day": np.int32,  # visit showing a new deficit, -1 none
+    "declined": np.bool_,  # declined the operation at a consultation
+}
+"""The columns of one simulated step, with their numpy types."""
+
+
+@attrs.frozen
+class Decision:
+    """What one simulated step does: the action, any override, and a discharge's reason."""
+
+    action: Action
+    override: Override | None = None
+    reason: DischargeReason | None = None
+
+    @property
+    def kind(self) -> ActionKind:
+        return self.action.kind
+
+
+class DecisionTable:
+    """Decisions numbered in order of first use, so steps can store an integer."""
+
+    def __init__(self, decisions: Iterable[Decision] = ()) -> None:
+        self._list: list[Decision] = []
+        self._ids: dict[Decision, int] = {}
+        for decision in decisions:
+            self.id_of(decision)
+
+    def id_of(self, decision: Decision) -> int:
+        found = self._ids.get(decision)
+        if found is None:
+            found = self._ids[decision] = len(self._list)
+            self._list.append(decision)
+        return found
+
+    def __getitem__(self, index: int) -> Decision:
+        return self._list[index]
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def __iter__(self) -> Any:
+        return iter(self._list)
+
+    def kinds(self) -> np.ndarray[Any, np.dtype[np.int8]]:
+        """Each decision's kind as an index into :data:`KINDS`."""
+        return np.array([KINDS.index(d.kind) for d in self._list], dtype=np.int8)
+
+
+class StepRow(NamedTuple):
+    """One step of one patient (the :data:`COLUMNS` as Python values)."""
+
+    pos: int
+    step: int
+    day: int
+    decision: int
+    kind: int
+    exam: int
+    progressed: bool
+    traj: int
+    result_day: int
+    success: bool
+    relief: int
+    duration: int
+    concordant: int
+    complications: int
+    pain_before: int
+    pain_after: int
+    visit_day: int
+    prog_day: int
+    declined: bool
+
+
+def complications_of(bits: int) -> tuple[Complication, ...]:
+    return tuple(c for i, c in enumerate(COMPLICATIONS) if bits >> i & 1)
+
+
+_OUTCOME_KINDS = frozenset(
+    {
+        K.SELECTIVE_NERVE_ROOT_BLOCK,
+        K.CESI,
+        K.MEDIAL_BRANCH_BLOCK,
+        K.RADIOFREQUENCY_ABLATION,
+        K.GREATER_OCCIPITAL_NERVE_BLOCK,
+        K.MEDICATION_TRIAL,
+        K.ADVANCED_PHYSICAL_THERAPY,
+        K.SPINAL_CORD_STIMULATOR_TRIAL,
+        K.SPINAL_CORD_STIMULATOR_IMPLANT,
+        K.REGENERATIVE_THERAPY,
+        K.ACDF,
+        K.LAMINOFORAMINOTOMY,
+    }
+)
+
+
+def step_events(view: PatientView, row: StepRow, decision: Decision) -> list[Event]:
+    """The events of one simulated step, in date order."""
+    when = view.date
+    step_id = f"s{row.step}"
+    kind = decision.kind
+    exam = ExamVariant(row.exam)
+    main: Event
+    if kind is K.DISCHARGE:
+        main = Discharge(
+            id=step_id,
+            date=when(row.day),
+            reason=decision.reason or DischargeReason.ADEQUATE_RELIEF,
+            override=decision.override,
+        )
+    else:
+        details: dict[str, Any] = {}
+        if kind is K.RE_EVALUATION:
+            details["symptoms"] = view.symptoms(
+                trajectory=TRAJECTORIES[row.traj], progressed=row.progressed
+            )
+            details["exam"] = view.exam(exam)
+        elif kind is K.POSTURE_REVIEW:
+            details["assessment"] = view.posture()
+        elif kind is K.MEDICATION_TRIAL and row.result_day >= 0:
+            details["stop_date"] = when(row.result_day)
+        elif kind is K.ADVANCED_PHYSICAL_THERAPY:
+            details["sessions"] = 12
+            if row.result_day >= 0:
+                details["end_date"] = when(row.result_day)
+        if decision.override is not None:
+            details["override"] = decision.override
+        main = make_event(decision.action, id=step_id, date=when(row.day), **details)
+    events: list[tuple[int, int, Event]] = [(row.day, 0, main)]
+    if kind is K.IMAGING and row.result_day >= 0:
+        modality = decision.action.modality or Modality.MRI
+        study = ImagingStudy(
+            id=f"{step_id}-study",
+            date=when(row.result_day),
+            modality=modality,
+            findings=view.findings(),
+        )
+        events.append((row.result_day, 2, study))
+    if kind in _OUTCOME_KINDS and row.result_day >= 0:
+        duration = None if row.duration == LASTING else max(row.duration, 0)
+        outcome = Outcome(
+            pain_before=row.pain_before,
+            pain_after=row.pain_after,
+            relief_percent=float(row.relief),
+            relief_duration_days=duration,
+            concordant=None if row.concordant < 0 else bool(row.concordant),
+            complications=complications_of(row.complications),
+        )
+        report = OutcomeReport(
+            id=f"{step_id}-outcome",
+            date=when(row.result_day),
+            intervention_id=step_id,
+            outcome=outcome,
+        )
+        events.append((row.result_day, 2, report))
+    if row.visit_day >= 0:
+        scale = (100 - row.relief) / 100 if row.relief >= 0 else 1.0
+        symptoms = view.symptoms(
+            arm=round(int(view["arm"]) * scale),
+            neck=round(int(view["neck"]) * scale),
+            trajectory=Trajectory.IMPROVING if row.success else Trajectory.UNCHANGED,
+        )
+        after = ExamVariant.POST_OPERATIVE if row.success else exam
+        visit = ClinicalVisit(
+            id=f"{step_id}-postop",
+            date=when(row.visit_day),
+            purpose=VisitPurpose.POST_OPERATIVE,
+            symptoms=symptoms,
+            exam=view.exam(after),
+        )
+        events.append((row.visit_day, 1, visit))
+    if row.prog_day >= 0:
+        visit = ClinicalVisit(
+            id=f"{step_id}-deficit",
+            date=when(row.prog_day),
+            purpose=VisitPurpose.FOLLOW_UP,
+            symptoms=view.symptoms(trajectory=Trajectory.WORSENING, progressed=True),
+            exam=view.exam(ExamVariant.PROGRESSED),
+        )
+        events.append((row.prog_day, 3, visit))
+    events.sort(key=lambda e: (e[0], e[1]))
+    return [e for _, _, e in events]
+
+
+def build_record(
+    view: PatientView, rows: Iterable[StepRow], decisions: Sequence[Decision] | DecisionTable
+) -> PatientRecord:
+    """The record of one simulated patient: entry events, then every step's events."""
+    events: list[Event] = list(view.entry_events())
+    for row in rows:
+        events.extend(step_events(view, row, decisions[row.decision]))
+    return PatientRecord(view.patient(), tuple(events))

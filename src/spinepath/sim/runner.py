@@ -1,0 +1,185 @@
+"""``simulate``: split a cohort into chunks, run them here or on any executor, merge.
+
+An executor is anything with ``submit(fn, *args)`` returning a future with ``result()``: a
+``concurrent.futures`` executor, a ``dask.distributed.Client`` or its ``get_executor()``.
+Results are identical whatever the chunking, the number of workers or the executor, because
+each patient's random numbers come from its own stream keyed by its index.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
+
+import attrs
+
+from spinepath.errors import (
+    IllegalTransition,
+    InvalidDocument,
+    InvalidRecord,
+    InvalidValue,
+    SpinepathError,
+)
+from spinepath.rules.profiles import CONSENSUS_2022, Profile, profile_named
+from spinepath.sim.cohort import DEFAULT_COHORT, Cohort
+from spinepath.sim.kernel import ENGINES, ChunkResult, RunSpec, run_chunk
+from spinepath.sim.oracles import FastPathMismatch
+from spinepath.sim.parameters import DEFAULT_PARAMETERS, Parameters
+from spinepath.sim.policies import Policy, PolicyFunction, resolve_policy
+from spinepath.sim.results import Results
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "Executor", "chunks", "simulate"]
+
+DEFAULT_CHUNK_SIZE = 50_000
+"""Patients per chunk when not given: large enough to amortise numpy, small enough to balance."""
+
+Progress = Callable[[int, int], None]
+
+
+class _Future(Protocol):
+    def result(self) -> Any: ...
+
+
+class Executor(Protocol):
+    """What ``simulate`` needs of an executor: ``submit(fn, *args) -> future``."""
+
+    def submit(self, fn: Any, /, *args: Any) -> Any: ...
+
+
+def chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of consecutive chunks of at most ``size`` patients."""
+    for start in range(0, n, size):
+        yield start, min(n, start + size)
+
+
+@attrs.frozen
+class _Failure:
+    """An error raised in a worker, carried back as data (spinepath's exceptions take
+    several arguments, which the pickle protocol does not restore)."""
+
+    kind: str
+    args: tuple[Any, ...]
+
+    def raise_(self) -> None:
+        if self.kind == "IllegalTransition":
+            raise IllegalTransition(self.args[0], self.args[1])
+        if self.kind == "InvalidDocument":
+            raise InvalidDocument(self.args[0])
+        if self.kind in ("InvalidValue", "InvalidRecord"):
+            cls = InvalidRecord if self.kind == "InvalidRecord" else InvalidValue
+            raise cls(self.args[0], self.args[1])
+        if self.kind == "FastPathMismatch":
+            raise FastPathMismatch(self.args[0])
+        raise SpinepathError(self.args[0])
+
+
+def _run(spec: RunSpec, start: int, stop: int) -> ChunkResult | _Failure:
+    """The task a worker runs (module level so that it pickles)."""
+    try:
+        return run_chunk(spec, start, stop)
+    except IllegalTransition as error:
+        return _Failure("IllegalTransition", (error.action, error.failed))
+    except InvalidDocument as error:
+        return _Failure("InvalidDocument", (error.problems,))
+    except InvalidValue as error:
+        return _Failure(type(error).__name__, (error.field, error.problem))
+    except SpinepathError as error:
+        return _Failure(type(error).__name__, (str(error),))
+
+
+def simulate(
+    n: int,
+    *,
+    seed: int = 0,
+    policy: str | Policy | PolicyFunction = "engine",
+    profile: str | Profile = CONSENSUS_2022,
+    cohort: Cohort = DEFAULT_COHORT,
+    parameters: Parameters = DEFAULT_PARAMETERS,
+    horizon_days: int = 730,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    engine: str = "fast",
+    allow_overrides: bool = False,
+    max_steps: int = 200,
+    verify: int = 16,
+    progress: Progress | None = None,
+) -> Results:
+    """Simulate ``n`` patients entering the pathway after a failed CESI.
+
+    Each follows ``policy`` (a name from :data:`~spinepath.sim.POLICIES`, a
+    :class:`~spinepath.sim.Policy` or a plain function) under the guideline ``profile`` for
+    ``horizon_days``, with ``cohort`` and ``parameters``. Every step's choice must be legal
+    under the engine: a blocked choice raises :class:`~spinepath.IllegalTransition`, unless
+    ``allow_overrides`` records it with an :class:`~spinepath.Override`.
+
+    ``engine="fast"`` (the default) evaluates the engine's rule catalogue over all patients at
+    once with numpy and checks its first ``verify`` new classifications per chunk against
+    :func:`spinepath.assess`; ``engine="record"`` keeps and assesses every patient's real record
+    at every step (the reference, about fifty times slower). Both give the same trajectories.
+
+    With ``executor`` (a ``concurrent.futures`` executor, a ``dask.distributed`` client or its
+    ``get_executor()``) chunks of ``chunk_size`` patients run there; a custom policy must then
+    pickle (a module-level function, not a lambda). ``progress(done, n)`` is called as chunks
+    finish. Results depend only on the parameters, policy, profile, cohort, seed, n and
+    horizon, never on the chunking or the executor.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise InvalidValue("n", f"expected a non-negative whole number, got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InvalidValue("seed", f"expected a non-negative whole number, got {seed!r}")
+    if engine not in ENGINES:
+        raise InvalidValue("engine", f"{engine!r} is not one of {', '.join(ENGINES)}")
+    if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or horizon_days < 1:
+        raise InvalidValue(
+            "horizon_days", f"expected a positive whole number, got {horizon_days!r}"
+        )
+    size = chunk_size if chunk_size is not None else DEFAULT_CHUNK_SIZE
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise InvalidValue("chunk_size", f"expected a positive whole number, got {size!r}")
+    spec = RunSpec(
+        cohort=cohort,
+        parameters=parameters,
+        profile=profile_named(profile) if isinstance(profile, str) else profile,
+        policy=resolve_policy(policy),
+        seed=seed,
+        horizon_days=horizon_days,
+        max_steps=max_steps,
+        allow_overrides=allow_overrides,
+        engine=engine,
+        verify=verify,
+    )
+    parts: list[ChunkResult] = []
+    done = 0
+    if executor is None:
+        for start, stop in chunks(n, size):
+            parts.append(_checked(_run(spec, start, stop)))
+            done += stop - start
+            if progress is not None:
+                progress(done, n)
+    else:
+        futures = [
+            (stop - start, executor.submit(_run, spec, start, stop))
+            for start, stop in chunks(n, size)
+        ]
+        for count, future in futures:
+            parts.append(_checked(future.result()))
+            done += count
+            if progress is not None:
+                progress(done, n)
+    return Results.merge(spec, n, parts)
+
+
+def _checked(outcome: ChunkResult | _Failure) -> ChunkResult:
+    if isinstance(outcome, _Failure):
+        outcome.raise_()
+    assert isinstance(outcome, ChunkResult)
+    return outcome
+
+
+def default_workers() -> int:
+    """Worker processes to use when asked for "all": the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
