@@ -142,8 +142,8 @@ def test_s11_no_consultation_when_pain_is_not_debilitating() -> None:
 def test_s11_no_consultation_before_non_surgical_care_was_tried() -> None:
     option = allowed(assess(failed_cesi().record), Do.consult(urgent=False), "S11")
     assert option.reasons[0].text.startswith(
-        "not favoured now: no advanced physical therapy yet; no nerve-stabilising medication "
-        "tried; no failed targeted treatment on record"
+        "not favoured now: no advanced physical therapy yet; radicular arm pain; "
+        "no nerve-stabilising medication tried; no failed targeted treatment on record"
     )
 
 

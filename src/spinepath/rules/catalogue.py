@@ -128,9 +128,21 @@ RULES: tuple[Rule, ...] = (
         title="Confirmed root, targeted treatment",
         actions=(K.CESI,),
         scope=F("transforaminal"),
-        favours=F("snrb_positive") & ~F("targeted_injection_done"),
+        favours=(F("snrb_positive") & ~F("targeted_injection_done"))
+        | (
+            F("cesi_failed")
+            & F("re_evaluated")
+            & F("radicular_pain")
+            & ~F("several_candidate_roots")
+            & F("root_candidate")
+            & ~F("snrb_done")
+            & ~F("cesi_repeat")
+        ),
         rationale="A positive SNRB allows treatment aimed at that one root, such as a "
-        "transforaminal injection (non-particulate steroid) at the confirmed level.",
+        "transforaminal injection (non-particulate steroid) at the confirmed level. When imaging "
+        "and symptoms point to a single root, the failed injection may simply have missed it "
+        "(S1: wrong level, side or approach), so a transforaminal injection aimed at that root "
+        "is the targeted step.",
         citation=f"{SEED}; Rathmell et al., Anesthesiology 2015 (non-particulate steroid)",
     ),
     Rule(
@@ -232,7 +244,7 @@ RULES: tuple[Rule, ...] = (
         actions=(K.SURGICAL_CONSULTATION,),
         scope=~F("urgent_request"),
         favours=F("advanced_pt_tried")
-        & F("medication_tried")
+        & ~(F("radicular_pain") & ~F("medication_tried"))
         & F("targeted_care_failed")
         & F("debilitating_pain")
         & F("conservative_care_long_enough")

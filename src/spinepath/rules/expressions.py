@@ -119,11 +119,15 @@ class All(Condition):
     def evaluate(self, facts: FactSource, action: Action) -> Explanation:
         held: list[str] = []
         failed: list[str] = []
+        holds = True
         for part in self.parts:
             result = part.evaluate(facts, action)
-            held.extend(result.held)
-            failed.extend(result.failed)
-        return Explanation(not failed, tuple(held), tuple(failed))
+            if result.holds:
+                held.extend(result.held)
+            else:
+                holds = False
+                failed.extend(result.failed)
+        return Explanation(holds, tuple(held), tuple(failed))
 
     def check(self, facts: FactSource, action: Action) -> bool:
         return all(part.check(facts, action) for part in self.parts)
