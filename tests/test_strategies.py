@@ -61,8 +61,10 @@ def sample(strategy: SearchStrategy[T], n: int) -> list[T]:
 
 
 def edge(strategy: SearchStrategy[T], condition: Callable[[T], bool]) -> T:
-    """A value meeting ``condition`` found within a few hundred examples (or the test fails)."""
-    return find(strategy, condition, settings=settings(max_examples=500, database=None))
+    """A value meeting ``condition`` within 2,000 examples of a fixed seed (so CI is not flaky)."""
+    return find(
+        strategy, condition, settings=settings(max_examples=2000, database=None, derandomize=True)
+    )
 
 
 def replay(record: PatientRecord, profile: Profile = CONSENSUS_2022) -> PatientRecord:
