@@ -1394,12 +1394,6 @@ def _consulted(f: FactContext) -> B:
     return out
 
 
-@_global("advanced_pt_tried")
-def _advanced_pt_tried(f: FactContext) -> B:
-    out: B = f.advpt_any
-    return out
-
-
 @_global("advanced_pt_since_failure")
 def _advanced_pt_since_failure(f: FactContext) -> B:
     return f.since_failure(f.advpt_day)
@@ -1408,24 +1402,6 @@ def _advanced_pt_since_failure(f: FactContext) -> B:
 @_global("medication_tried")
 def _medication_tried(f: FactContext) -> B:
     out: B = f.med_tried.any(axis=1)
-    return out
-
-
-@_global("targeted_care_failed")
-def _targeted_care_failed(f: FactContext) -> B:
-    out: B = f.targeted_failed
-    return out
-
-
-@_global("blocks_failed")
-def _blocks_failed(f: FactContext) -> B:
-    out: B = f.blocks_failed
-    return out
-
-
-@_global("debilitating_pain")
-def _debilitating_pain(f: FactContext) -> B:
-    out: B = f.qol
     return out
 
 
@@ -1494,16 +1470,27 @@ def _scs_trial_successful(f: FactContext) -> B:
     return out
 
 
-@_global("scs_trial_done")
-def _scs_trial_done(f: FactContext) -> B:
-    out: B = f.scs_trial
-    return out
+# facts that are one of the context's precomputed columns, named as in spinepath.rules.facts
+_COLUMN_FACTS = {
+    "advanced_pt_tried": "advpt_any",
+    "targeted_care_failed": "targeted_failed",
+    "blocks_failed": "blocks_failed",
+    "debilitating_pain": "qol",
+    "scs_trial_done": "scs_trial",
+    "scs_implanted": "scs_implanted",
+}
 
 
-@_global("scs_implanted")
-def _scs_implanted(f: FactContext) -> B:
-    out: B = f.scs_implanted
-    return out
+def _column(attribute: str) -> Global:
+    def read(f: FactContext) -> B:
+        out: B = getattr(f, attribute)
+        return out
+
+    return read
+
+
+for _name, _attribute in _COLUMN_FACTS.items():
+    _global(_name)(_column(_attribute))
 
 
 # facts about the action's target
