@@ -7,8 +7,8 @@ construction: a record that exists is consistent. Adding an event returns a new 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any, TypeVar
+from collections.abc import Hashable, Iterator
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -19,7 +19,7 @@ from spinepath.model.interventions import Intervention
 from spinepath.model.outcomes import Outcome
 from spinepath.model.patient import HealthFactors, Patient, Sex
 
-__all__ = ["PatientRecord"]
+__all__ = ["Derived", "PatientRecord"]
 
 E = TypeVar("E", bound=Event)
 
@@ -43,6 +43,13 @@ def _abstract() -> frozenset[type]:
 _ABSTRACT = _abstract()
 
 
+class Derived(Protocol):
+    """A value derived from a record's events that can follow one more event (the pathway's
+    fact state is one): a record made by :meth:`PatientRecord.add` carries it forward."""
+
+    def after(self, event: Event) -> Derived: ...
+
+
 @attrs.frozen
 class PatientRecord:
     """A patient and their dated events, oldest first (same-day events keep their given order)."""
@@ -50,6 +57,10 @@ class PatientRecord:
     patient: Patient = attrs.field(validator=is_a(Patient))
     events: tuple[Event, ...] = attrs.field(default=(), validator=_events)
     _by_id: dict[str, int] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _reported: frozenset[str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _derived: dict[Hashable, Derived] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         by_id: dict[str, int] = {}
@@ -60,16 +71,46 @@ class PatientRecord:
             by_id[event.id] = i
             previous = event.date
         object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_reported", frozenset(reported))
 
     # -- building -------------------------------------------------------------------------------
     def add(self, event: Event) -> PatientRecord:
         """A new record with ``event`` appended; raises InvalidRecord and changes nothing if the
-        event contradicts the record."""
-        return PatientRecord(self.patient, (*self.events, event))
+        event contradicts the record.
+
+        Only the new event is checked (the record already is consistent), and values derived
+        from this record (:meth:`keep`) are carried forward by folding in the event, so growing
+        a record one event at a time costs the same at every length.
+        """
+        i = len(self.events)
+        if not isinstance(event, Event) or type(event) in _ABSTRACT:
+            raise InvalidValue(f"events[{i}]", f"expected an event, got {type(event).__name__}")
+        by_id = dict(self._by_id)
+        reported = set(self._reported) if isinstance(event, OutcomeReport) else self._reported
+        _check_event(self, i, event, self.last_date, by_id, reported)  # type: ignore[arg-type]
+        by_id[event.id] = i
+        record = object.__new__(PatientRecord)
+        set_ = object.__setattr__
+        set_(record, "patient", self.patient)
+        set_(record, "events", (*self.events, event))
+        set_(record, "_by_id", by_id)
+        set_(record, "_reported", frozenset(reported))
+        set_(record, "_derived", {key: value.after(event) for key, value in self._derived.items()})
+        return record
 
     def extend(self, events: tuple[Event, ...] | list[Event]) -> PatientRecord:
         """A new record with several events appended, checked together."""
         return PatientRecord(self.patient, (*self.events, *events))
+
+    # -- values derived from the events ------------------------------------------------------
+    def derived(self, key: Hashable) -> Derived | None:
+        """A value derived from this record's events and kept with it under ``key``, if any."""
+        return self._derived.get(key)
+
+    def keep(self, key: Hashable, value: Derived) -> None:
+        """Keep ``value``, derived from this record's events, for later readers (a cache: the
+        record itself does not change)."""
+        self._derived[key] = value
 
     # -- reading --------------------------------------------------------------------------------
     def __len__(self) -> int:

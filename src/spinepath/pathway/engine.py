@@ -17,23 +17,20 @@ from spinepath.model import (
     Approach,
     CervicalEpiduralSteroidInjection,
     Event,
-    MedialBranchBlock,
     Medication,
     Modality,
     PatientRecord,
-    RadiofrequencyAblation,
-    SelectiveNerveRootBlock,
     Urgency,
 )
 from spinepath.pathway.assessment import Assessment, Option, Reason, Status
 from spinepath.pathway.events import action_of
-from spinepath.pathway.machine import phase_of
 from spinepath.rules.actions import Action, ActionKind, action
 from spinepath.rules.catalogue import Rule, rules_for
-from spinepath.rules.facts import RecordFacts, lookup
+from spinepath.rules.facts import Facts, RecordFacts, lookup
 from spinepath.rules.profiles import CONSENSUS_2022, Profile
+from spinepath.rules.state import FactState, state_of
 
-__all__ = ["apply", "assess", "check", "evaluate"]
+__all__ = ["apply", "assess", "assess_state", "candidates", "check", "evaluate"]
 
 K = ActionKind
 
@@ -64,7 +61,12 @@ def assess(
     ``as_of`` are ignored. The answer depends only on the arguments.
     """
     day = as_of or record.last_date or record.patient.birth_date
-    facts = RecordFacts(record, profile, day)
+    return assess_state(state_of(record, profile, day), day)
+
+
+def assess_state(state: FactState, as_of: dt.date) -> Assessment:
+    """:func:`assess` for a fact state (a record's, folded under a profile) on ``as_of``."""
+    facts = Facts(state, as_of)
     judged = [(action, *_CLASSIFIERS[action.kind](facts, action)) for action in candidates(facts)]
     recommended = sorted(
         (j for j in judged if j[2] and not j[1]), key=lambda j: (not j[3], j[0].sort_key)
@@ -75,12 +77,11 @@ def assess(
     )
     allowed = tuple(_option(facts, j[0], Status.ALLOWED) for j in judged if not j[1] and not j[2])
     blocked = tuple(_option(facts, j[0], Status.BLOCKED) for j in judged if j[1])
-    upto = len(facts.events)
     return Assessment(
-        as_of=day,
-        profile=profile.name,
-        phase=phase_of(record, profile, upto),
-        red_flags=tuple(text for _, text in facts.red_flags),
+        as_of=as_of,
+        profile=state.profile.name,
+        phase=state.phase,
+        red_flags=state.surgical.red_flags,
         recommended=ranked,
         allowed=allowed,
         blocked=blocked,
@@ -149,27 +150,28 @@ def apply(record: PatientRecord, event: Event, profile: Profile = CONSENSUS_2022
 # -- candidates ------------------------------------------------------------------------------------
 
 
-def candidates(facts: RecordFacts) -> tuple[Action, ...]:
+def candidates(facts: Facts) -> tuple[Action, ...]:
     """Every candidate next step with a concrete target generated from the record."""
+    state = facts.state
     found: dict[Action, None] = dict.fromkeys(_FIXED)
     add = found.setdefault
 
-    last = facts.last_cesi
+    last = state.cesi.last_target
     if last is not None:  # S0: the same injection again
-        add(action(K.CESI, approach=last.approach, segments=(last.segment,), side=last.side))
+        approach, at, side = last
+        add(action(K.CESI, approach=approach, segments=(at,), side=side))
     nerves = set(facts.candidate_nerves)
-    nerves.update(b.nerve for b in facts.of(SelectiveNerveRootBlock))
+    nerves.update(state.snrb.done)
     for nerve in sorted(nerves):
         add(action(K.SELECTIVE_NERVE_ROOT_BLOCK, root=nerve.root, side=nerve.side))
         segment = nerve.root.exit_segment
         if segment is not None:  # S5: a transforaminal injection at that root
             add(_transforaminal(segment, nerve))
-    joints = set(facts.facet_joints)
-    for block in facts.of(MedialBranchBlock):
-        joints.update(block.joints)
+    joints = set(state.imaging.facet_joints)
+    joints.update(state.mbb.joints)
+    needed = facts.profile.mbb_blocks_required.value
     for joint in sorted(joints):
-        needed = facts.profile.mbb_blocks_required.value
-        position = 2 if needed >= 2 and facts.positive_blocks(joint) else 1
+        position = 2 if needed >= 2 and state.mbb.positive_count(joint) else 1
         add(
             action(
                 K.MEDIAL_BRANCH_BLOCK,
@@ -179,17 +181,18 @@ def candidates(facts: RecordFacts) -> tuple[Action, ...]:
             )
         )
         add(action(K.RADIOFREQUENCY_ABLATION, segments=(joint.segment,), side=joint.side))
-    for done in (*facts.of(MedialBranchBlock), *facts.of(RadiofrequencyAblation)):
-        add(action(K.RADIOFREQUENCY_ABLATION, segments=done.segments, side=done.side))
-    if facts.symptoms is not None and facts.symptoms.headache_side is not None:
-        for side in facts.symptoms.headache_side.lateral:
+    for segments, side in (*state.mbb.targets, *state.rfa.targets):
+        add(action(K.RADIOFREQUENCY_ABLATION, segments=segments, side=side))
+    presentation = state.presentation
+    if presentation.headache_side is not None:
+        for side in presentation.headache_side.lateral:
             add(action(K.GREATER_OCCIPITAL_NERVE_BLOCK, side=side))
-    elif facts.symptoms is not None and facts.symptoms.headache.value != "none":
+    elif presentation.headache.value != "none":
         for side in sorted(LATERAL_SIDES):
             add(action(K.GREATER_OCCIPITAL_NERVE_BLOCK, side=side))
-    for segments in _surgical_levels(facts.compressive_segments):
+    for segments in _surgical_levels(state.imaging.compressive_segments):
         add(action(K.ACDF, segments=segments))
-    for foramen in sorted(facts.foraminal_lesions):
+    for foramen in sorted(state.imaging.foraminal_lesions):
         add(action(K.LAMINOFORAMINOTOMY, segments=(foramen.segment,), side=foramen.side))
     return tuple(found)
 
@@ -216,7 +219,7 @@ def _surgical_levels(segments: tuple[Segment, ...]) -> list[tuple[Segment, ...]]
 # -- judging one action ----------------------------------------------------------------------------
 
 
-def _judge(facts: RecordFacts, action: Action) -> Option:
+def _judge(facts: Facts, action: Action) -> Option:
     """Classify one action with yes/no checks only."""
     blocked, favoured, urgent = _CLASSIFIERS[action.kind](facts, action)
     status = Status.BLOCKED if blocked else Status.RECOMMENDED if favoured else Status.ALLOWED
@@ -224,7 +227,7 @@ def _judge(facts: RecordFacts, action: Action) -> Option:
 
 
 def _option(
-    facts: RecordFacts,
+    facts: Facts,
     action: Action,
     status: Status,
     urgent: bool = False,
@@ -240,7 +243,7 @@ def _option(
     )
 
 
-Classifier = Callable[[RecordFacts, Action], tuple[bool, bool, bool]]
+Classifier = Callable[[Facts, Action], tuple[bool, bool, bool]]
 
 
 def _classifier(kind: ActionKind) -> Classifier:
@@ -281,7 +284,7 @@ _CLASSIFIERS: dict[ActionKind, Classifier] = {kind: _classifier(kind) for kind i
 
 
 def _explain(
-    facts: RecordFacts, action: Action, status: Status
+    facts: Facts, action: Action, status: Status
 ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
     """The reasons of an option: every failed precondition if blocked, else the rules that
     favour it (or do not, yet) and the preconditions that held."""

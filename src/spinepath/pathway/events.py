@@ -34,7 +34,7 @@ from spinepath.model import (
     VisitPurpose,
 )
 from spinepath.model.record import PatientRecord
-from spinepath.rules.actions import Action, ActionKind
+from spinepath.rules.actions import Action, ActionKind, kind_of
 
 __all__ = ["action_of", "kind_of", "make_event"]
 
@@ -177,32 +177,4 @@ _ACTIONS: dict[type, Any] = {
     PosteriorLaminoforaminotomy: lambda e: Action(
         kind=K.LAMINOFORAMINOTOMY, segments=(e.segment,), side=e.side
     ),
-}
-
-
-def kind_of(event: Event) -> ActionKind | None:
-    """The kind of action an event performs, without building the action (a hot path)."""
-    if isinstance(event, ClinicalVisit):
-        return K.RE_EVALUATION if event.purpose is VisitPurpose.RE_EVALUATION else None
-    if isinstance(event, PhysicalTherapyCourse):
-        return K.ADVANCED_PHYSICAL_THERAPY if event.advanced else None
-    return _KINDS.get(type(event))
-
-
-_KINDS: dict[type, ActionKind] = {
-    Discharge: K.DISCHARGE,
-    PostureReview: K.POSTURE_REVIEW,
-    ImagingOrder: K.IMAGING,
-    SelectiveNerveRootBlock: K.SELECTIVE_NERVE_ROOT_BLOCK,
-    CervicalEpiduralSteroidInjection: K.CESI,
-    MedialBranchBlock: K.MEDIAL_BRANCH_BLOCK,
-    RadiofrequencyAblation: K.RADIOFREQUENCY_ABLATION,
-    GreaterOccipitalNerveBlock: K.GREATER_OCCIPITAL_NERVE_BLOCK,
-    MedicationTrial: K.MEDICATION_TRIAL,
-    SpinalCordStimulatorTrial: K.SPINAL_CORD_STIMULATOR_TRIAL,
-    SpinalCordStimulatorImplant: K.SPINAL_CORD_STIMULATOR_IMPLANT,
-    RegenerativeTherapy: K.REGENERATIVE_THERAPY,
-    SurgicalConsultation: K.SURGICAL_CONSULTATION,
-    AnteriorCervicalDiscectomyFusion: K.ACDF,
-    PosteriorLaminoforaminotomy: K.LAMINOFORAMINOTOMY,
 }

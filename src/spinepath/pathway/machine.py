@@ -8,48 +8,16 @@ from collections import deque
 
 import attrs
 
-from spinepath.model import (
-    ClinicalVisit,
-    Discharge,
-    Event,
-    Intervention,
-    OutcomeReport,
-    PatientRecord,
-    Surgery,
-    VisitPurpose,
-)
-from spinepath.pathway.events import kind_of
-from spinepath.pathway.phases import Phase
+from spinepath.model import PatientRecord
 from spinepath.rules.actions import ActionKind
 from spinepath.rules.catalogue import RULE_IDS, RULES
-from spinepath.rules.facts import cesi_worked
+from spinepath.rules.phases import ACTION_PHASE, ENTRY, Phase
 from spinepath.rules.profiles import Profile
+from spinepath.rules.state import fold_all, initial_state, state_of
 
 __all__ = ["ACTION_PHASE", "ENTRY", "TRANSITIONS", "Transition", "phase_of"]
 
-P, K = Phase, ActionKind
-ENTRY = P.CESI_OUTCOME
-
-ACTION_PHASE: dict[ActionKind, Phase] = {
-    K.DISCHARGE: P.MAINTENANCE,
-    K.RE_EVALUATION: P.RE_EVALUATION,
-    K.IMAGING: P.RE_EVALUATION,
-    K.POSTURE_REVIEW: P.RE_EVALUATION,
-    K.SELECTIVE_NERVE_ROOT_BLOCK: P.RE_EVALUATION,
-    K.CESI: P.CESI_OUTCOME,
-    K.MEDIAL_BRANCH_BLOCK: P.TARGETED_NON_SURGICAL,
-    K.RADIOFREQUENCY_ABLATION: P.TARGETED_NON_SURGICAL,
-    K.GREATER_OCCIPITAL_NERVE_BLOCK: P.TARGETED_NON_SURGICAL,
-    K.MEDICATION_TRIAL: P.TARGETED_NON_SURGICAL,
-    K.ADVANCED_PHYSICAL_THERAPY: P.TARGETED_NON_SURGICAL,
-    K.SPINAL_CORD_STIMULATOR_TRIAL: P.ADVANCED_INTERVENTIONAL,
-    K.SPINAL_CORD_STIMULATOR_IMPLANT: P.ADVANCED_INTERVENTIONAL,
-    K.REGENERATIVE_THERAPY: P.ADVANCED_INTERVENTIONAL,
-    K.SURGICAL_CONSULTATION: P.SURGICAL_CONSULTATION,
-    K.ACDF: P.SURGERY,
-    K.LAMINOFORAMINOTOMY: P.SURGERY,
-}
-"""The phase each action moves the patient into."""
+P = Phase
 
 
 @attrs.frozen
@@ -100,32 +68,12 @@ def phase_of(record: PatientRecord, profile: Profile, upto: int | None = None) -
 
     Each action moves the patient into its phase; a reported outcome can move them on: adequate
     relief from a treatment to maintenance, a failed CESI to re-evaluation, an operation's
-    outcome to post-operative follow-up. Other events leave the phase as it is.
+    outcome to post-operative follow-up. Other events leave the phase as it is. The phase is
+    tracked by the record's fact state (:mod:`spinepath.rules.state`).
     """
-    phase = ENTRY
-    events = record.events if upto is None else record.events[:upto]
-    for event in events:
-        phase = _after(phase, event, record, profile)
-    return phase
-
-
-def _after(phase: Phase, event: Event, record: PatientRecord, profile: Profile) -> Phase:
-    if isinstance(event, OutcomeReport):
-        done = record.event(event.intervention_id)
-        if isinstance(done, Surgery):
-            return P.POST_OPERATIVE
-        if not isinstance(done, Intervention) or done.diagnostic:
-            return phase
-        if kind_of(done) is K.CESI:  # S0: adequate relief must also last to count
-            return P.MAINTENANCE if cesi_worked(event.outcome, profile) else P.RE_EVALUATION
-        adequate = profile.adequate_relief.value.met(event.outcome.relief)
-        return P.MAINTENANCE if adequate else phase
-    if isinstance(event, Discharge):
-        return P.MAINTENANCE
-    if isinstance(event, ClinicalVisit) and event.purpose is VisitPurpose.POST_OPERATIVE:
-        return P.POST_OPERATIVE if phase is P.SURGERY else phase
-    kind = kind_of(event)
-    return phase if kind is None else ACTION_PHASE[kind]
+    if upto is None or upto >= len(record.events):
+        return state_of(record, profile).phase
+    return fold_all(initial_state(record.patient, profile), record.events[:upto]).phase
 
 
 def _check_machine() -> None:

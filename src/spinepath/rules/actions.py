@@ -15,9 +15,33 @@ import attrs
 from spinepath._checks import integer, is_a, items, optional
 from spinepath.anatomy import FacetJoint, Foramen, NerveRoot, Segment, Side, SpinalNerve
 from spinepath.errors import InvalidValue
-from spinepath.model import Approach, Medication, Modality, Urgency
+from spinepath.model import (
+    AnteriorCervicalDiscectomyFusion,
+    Approach,
+    CervicalEpiduralSteroidInjection,
+    ClinicalVisit,
+    Discharge,
+    Event,
+    GreaterOccipitalNerveBlock,
+    ImagingOrder,
+    MedialBranchBlock,
+    Medication,
+    MedicationTrial,
+    Modality,
+    PhysicalTherapyCourse,
+    PosteriorLaminoforaminotomy,
+    PostureReview,
+    RadiofrequencyAblation,
+    RegenerativeTherapy,
+    SelectiveNerveRootBlock,
+    SpinalCordStimulatorImplant,
+    SpinalCordStimulatorTrial,
+    SurgicalConsultation,
+    Urgency,
+    VisitPurpose,
+)
 
-__all__ = ["Action", "ActionKind", "action"]
+__all__ = ["Action", "ActionKind", "action", "kind_of"]
 
 
 class ActionKind(enum.StrEnum):
@@ -196,3 +220,31 @@ def action(
         modality=modality,
         series_position=series_position,
     )
+
+
+def kind_of(event: Event) -> ActionKind | None:
+    """The kind of action an event performs, without building the action (a hot path)."""
+    if isinstance(event, ClinicalVisit):
+        return ActionKind.RE_EVALUATION if event.purpose is VisitPurpose.RE_EVALUATION else None
+    if isinstance(event, PhysicalTherapyCourse):
+        return ActionKind.ADVANCED_PHYSICAL_THERAPY if event.advanced else None
+    return _KINDS.get(type(event))
+
+
+_KINDS: dict[type, ActionKind] = {
+    Discharge: ActionKind.DISCHARGE,
+    PostureReview: ActionKind.POSTURE_REVIEW,
+    ImagingOrder: ActionKind.IMAGING,
+    SelectiveNerveRootBlock: ActionKind.SELECTIVE_NERVE_ROOT_BLOCK,
+    CervicalEpiduralSteroidInjection: ActionKind.CESI,
+    MedialBranchBlock: ActionKind.MEDIAL_BRANCH_BLOCK,
+    RadiofrequencyAblation: ActionKind.RADIOFREQUENCY_ABLATION,
+    GreaterOccipitalNerveBlock: ActionKind.GREATER_OCCIPITAL_NERVE_BLOCK,
+    MedicationTrial: ActionKind.MEDICATION_TRIAL,
+    SpinalCordStimulatorTrial: ActionKind.SPINAL_CORD_STIMULATOR_TRIAL,
+    SpinalCordStimulatorImplant: ActionKind.SPINAL_CORD_STIMULATOR_IMPLANT,
+    RegenerativeTherapy: ActionKind.REGENERATIVE_THERAPY,
+    SurgicalConsultation: ActionKind.SURGICAL_CONSULTATION,
+    AnteriorCervicalDiscectomyFusion: ActionKind.ACDF,
+    PosteriorLaminoforaminotomy: ActionKind.LAMINOFORAMINOTOMY,
+}

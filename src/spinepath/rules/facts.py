@@ -1,98 +1,41 @@
-"""Named facts of a patient record, derived once per assessment from its events.
+"""Named facts of a patient record, read from its folded fact state.
 
 Rules never look at events directly: they name facts (``cesi_failed``, ``mbb_positive``), and
 this module says what each fact means, how it reads when it holds and when it fails, and
-computes it. Facts about a target (``mbb_positive``) read the action being judged.
+reads it from the record's :class:`~spinepath.rules.state.FactState` on the day of the
+assessment. Facts about a target (``mbb_positive``) read the action being judged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import attrs
 
-from spinepath.anatomy import (
-    LATERAL_SIDES,
-    FacetJoint,
-    Foramen,
-    NerveRoot,
-    Segment,
-    Side,
-    SpinalNerve,
-)
-from spinepath.model import (
-    AnteriorCervicalDiscectomyFusion,
-    Approach,
-    CentralStenosis,
-    CervicalEpiduralSteroidInjection,
-    ClinicalVisit,
-    DiscHerniation,
-    Event,
-    FacetArthropathy,
-    ForaminalStenosis,
-    GreaterOccipitalNerveBlock,
-    HeadachePattern,
-    HealthFactors,
-    HerniationZone,
-    ImagingOrder,
-    ImagingStudy,
-    Instability,
-    Intervention,
-    MedialBranchBlock,
-    MedicationTrial,
-    NeuroExam,
-    Outcome,
-    OutcomeReport,
-    PatientRecord,
-    PhysicalTherapyCourse,
-    PostureReview,
-    QualityOfLifeImpact,
-    RadiofrequencyAblation,
-    RegenerativeTherapy,
-    SelectiveNerveRootBlock,
-    SensoryChange,
-    SpinalCordStimulatorImplant,
-    SpinalCordStimulatorTrial,
-    Surgery,
-    SurgicalConsultation,
-    Symptoms,
-    Trajectory,
-    Urgency,
-    VisitPurpose,
-)
-from spinepath.model.imaging import ImagingFinding
+from spinepath.anatomy import LATERAL_SIDES, Foramen, Segment, Side, SpinalNerve
+from spinepath.model import Approach, HeadachePattern, PatientRecord, Urgency
 from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.profiles import Profile, Threshold
+from spinepath.rules.state import (
+    HALF_YEAR_DAYS,
+    YEAR_DAYS,
+    FactState,
+    cesi_worked,
+    named,
+    state_of,
+)
 
-__all__ = ["FACTS", "FactDefinition", "RecordFacts", "cesi_worked", "lookup"]
+__all__ = ["FACTS", "FactDefinition", "Facts", "RecordFacts", "cesi_worked", "lookup"]
 
-Check = Callable[["RecordFacts", Action], bool]
-V = TypeVar("V")
-
-
-class cached_property(Generic[V]):  # named like functools.cached_property
-    """A lock-free cached property: facts are built per assessment, and computing a value twice
-    in a race gives the same value, so the lock of ``functools.cached_property`` only costs."""
-
-    def __init__(self, compute: Callable[[Any], V]) -> None:
-        self.compute = compute
-        self.name = compute.__name__
-        self.__doc__ = compute.__doc__
-
-    def __get__(self, instance: Any, owner: type | None = None) -> V:
-        value = self.compute(instance)
-        instance.__dict__[self.name] = value
-        return value
-
-
-Detail = Callable[["RecordFacts", Action], dict[str, Any]]
+Check = Callable[["Facts", Action], bool]
+Detail = Callable[["Facts", Action], dict[str, Any]]
 
 
 @attrs.frozen
 class FactDefinition:
-    """A named fact: what it means, how it reads either way, and how to compute it."""
+    """A named fact: what it means, how it reads either way, and how to read it."""
 
     name: str
     meaning: str
@@ -124,45 +67,26 @@ def _fact(
     return register
 
 
-_DEBILITATING = frozenset({QualityOfLifeImpact.SEVERE, QualityOfLifeImpact.DEBILITATING})
-_CHANGED = frozenset({Trajectory.WORSENING, Trajectory.CHANGED})
-_LOSS = {SensoryChange.DIMINISHED: 1, SensoryChange.ABSENT: 2}
-
-
 def _met(threshold: Threshold, relief: float) -> bool:
     return threshold.met(relief)
 
 
-def cesi_worked(outcome: Outcome, profile: Profile) -> bool:
-    """S0: whether a CESI's outcome is adequate relief that lasts (the profile's relief for at
-    least its number of days; a duration not reported counts as still lasting)."""
-    days = outcome.relief_duration_days
-    lasting = days is None or days >= profile.cesi_adequate_relief_days.value
-    return _met(profile.cesi_adequate_relief.value, outcome.relief) and lasting
+class Facts:
+    """The facts of one fact state on one day: each computed on first use, then kept.
 
-
-class RecordFacts:
-    """The facts of one record on one date under one profile, computed lazily and cached.
-
-    Built by the engine for each assessment; not thread-shared (each call builds its own).
+    Built by the engine for each assessment; not shared between threads (each call builds
+    its own). Everything a fact reads comes from :attr:`state` and :attr:`as_of`.
     """
 
-    def __init__(self, record: PatientRecord, profile: Profile, as_of: dt.date) -> None:
-        self.record = record
-        self.profile = profile
+    __slots__ = ("_candidates", "as_of", "general", "profile", "state", "targeted")
+
+    def __init__(self, state: FactState, as_of: dt.date) -> None:
+        self.state = state
+        self.profile: Profile = state.profile
         self.as_of = as_of
         self.general = _General(self)
         self.targeted = _Targeted(self)
-        events = record.events
-        if events and events[-1].date > as_of:
-            events = tuple(e for e in events if e.date <= as_of)
-        self.events: tuple[Event, ...] = events
-        self.outcomes: dict[str, Outcome] = {}
-        self.by_type: dict[type, list[Any]] = {}
-        for event in events:
-            if isinstance(event, OutcomeReport):
-                self.outcomes[event.intervention_id] = event.outcome
-            self.by_type.setdefault(type(event), []).append(event)
+        self._candidates: tuple[SpinalNerve, ...] | None = None
 
     # -- the FactSource protocol ---------------------------------------------------------------
     def holds(self, name: str, action: Action) -> bool:
@@ -178,341 +102,48 @@ class RecordFacts:
             values.update(definition.detail(self, action))
         return text.format(**values)
 
-    # -- event lists -----------------------------------------------------------------------------
-    def of(self, kind: type[Any]) -> list[Any]:
-        """Events of exactly this type, oldest first."""
-        return self.by_type.get(kind, [])
-
-    def outcome(self, event: Intervention) -> Outcome | None:
-        return self.outcomes.get(event.id)
-
-    @cached_property
-    def health(self) -> HealthFactors:
-        return self.record.health_on(self.as_of)
-
-    @cached_property
-    def visits(self) -> list[ClinicalVisit]:
-        return self.of(ClinicalVisit)
-
-    @cached_property
-    def symptoms(self) -> Symptoms | None:
-        return self.visits[-1].symptoms if self.visits else None
-
-    @cached_property
-    def exams(self) -> list[tuple[dt.date, NeuroExam]]:
-        return [(v.date, v.exam) for v in self.visits if v.exam is not None]
-
-    @cached_property
-    def studies(self) -> list[ImagingStudy]:
-        return self.of(ImagingStudy)
-
-    @cached_property
-    def findings(self) -> tuple[ImagingFinding, ...]:
-        """Findings of the latest cross-sectional study, plus instability from any later X-ray."""
-        latest: ImagingStudy | None = None
-        for study in self.studies:
-            if study.modality.shows_soft_tissue:
-                latest = study
-        found: list[ImagingFinding] = list(latest.findings) if latest else []
-        for study in self.studies:
-            if not study.modality.shows_soft_tissue and (
-                latest is None or study.date >= latest.date
-            ):
-                found.extend(f for f in study.findings if f not in found)
-        return tuple(found)
-
-    @cached_property
-    def cesis(self) -> list[CervicalEpiduralSteroidInjection]:
-        return self.of(CervicalEpiduralSteroidInjection)
-
-    @cached_property
-    def last_cesi(self) -> CervicalEpiduralSteroidInjection | None:
-        return self.cesis[-1] if self.cesis else None
-
-    @cached_property
-    def failure_date(self) -> dt.date | None:
-        """When the latest CESI was judged a failure (its outcome's report date)."""
-        last = self.last_cesi
-        if last is None or self.cesi_adequate(last) is not False:
-            return None
-        for event in reversed(self.events):
-            if isinstance(event, OutcomeReport) and event.intervention_id == last.id:
-                return event.date
-        return last.date  # pragma: no cover - an outcome exists, so its report does
-
-    def since_failure(self, kind: type[Any]) -> list[Any]:
-        start = self.failure_date
-        events = self.of(kind)
-        return events if start is None else [e for e in events if e.date >= start]
-
-    def cesi_adequate(self, cesi: CervicalEpiduralSteroidInjection) -> bool | None:
-        """S0: adequate, lasting relief; None while the outcome is unknown."""
-        outcome = self.outcome(cesi)
-        return None if outcome is None else cesi_worked(outcome, self.profile)
-
-    # -- candidate targets -------------------------------------------------------------------------
-    @cached_property
-    def implicated_nerves(self) -> tuple[SpinalNerve, ...]:
-        """Nerves compressed on imaging: foraminal or paracentral herniation, foraminal stenosis."""
-        return tuple(sorted({foramen.nerve for foramen in self.foraminal_lesions}))
-
-    @cached_property
-    def symptomatic_nerves(self) -> frozenset[SpinalNerve]:
-        """Nerves the patient's pain, sensation or strength points to."""
-        nerves: set[SpinalNerve] = set()
-        if self.symptoms is not None:
-            nerves.update(self.symptoms.radiating)
-        if self.exams:
-            exam = self.exams[-1][1]
-            nerves.update(SpinalNerve(f.root, f.side) for f in exam.weakness)
-            nerves.update(SpinalNerve(f.root, f.side) for f in exam.sensory)
-        return frozenset(nerves)
-
-    @cached_property
-    def candidate_nerves(self) -> tuple[SpinalNerve, ...]:
-        """S3: imaging-implicated nerves that match the symptoms (all of them if none match)."""
-        matching = tuple(n for n in self.implicated_nerves if n in self.symptomatic_nerves)
-        return matching or self.implicated_nerves
-
-    @cached_property
-    def facet_joints(self) -> tuple[FacetJoint, ...]:
-        joints = {
-            FacetJoint(f.segment, side)
-            for f in self.findings
-            if isinstance(f, FacetArthropathy)
-            for side in f.side.lateral
-        }
-        return tuple(sorted(joints))
-
-    @cached_property
-    def compressive_segments(self) -> tuple[Segment, ...]:
-        segments = {
-            f.segment
-            for f in self.findings
-            if isinstance(f, DiscHerniation | ForaminalStenosis | CentralStenosis)
-        }
-        return tuple(sorted(segments))
-
-    @cached_property
-    def foraminal_lesions(self) -> frozenset[Foramen]:
-        """Foramina narrowed by a foraminal or paracentral herniation or foraminal stenosis."""
-        return frozenset(
-            Foramen(finding.segment, side)
-            for finding in self.findings
-            if isinstance(finding, ForaminalStenosis)
-            or (isinstance(finding, DiscHerniation) and finding.zone is not HerniationZone.CENTRAL)
-            for side in finding.side.lateral
-        )
-
-    @cached_property
-    def cord_compression_segments(self) -> frozenset[Segment]:
-        segments: set[Segment] = set()
-        for finding in self.findings:
-            if isinstance(finding, CentralStenosis) and (
-                finding.cord_compression or finding.cord_signal_change
-            ):
-                segments.add(finding.segment)
-            if isinstance(finding, DiscHerniation) and finding.zone is HerniationZone.CENTRAL:
-                segments.add(finding.segment)
-        return frozenset(segments)
-
-    # -- blocks and ablations ------------------------------------------------------------------
-    @cached_property
-    def _blocks(self) -> dict[FacetJoint, tuple[list[MedialBranchBlock], bool]]:
-        """Per facet joint: the positive blocks, and whether any block there was negative."""
-        threshold = self.profile.mbb_positive_relief.value
-        found: dict[FacetJoint, tuple[list[MedialBranchBlock], bool]] = {}
-        for block in self.of(MedialBranchBlock):
-            outcome = self.outcome(block)
-            if outcome is None:
-                continue
-            positive = outcome.concordant is not False and _met(threshold, outcome.relief)
-            for joint in block.joints:
-                blocks, negative = found.get(joint, ([], False))
-                found[joint] = ([*blocks, block], negative) if positive else (blocks, True)
-        return found
-
-    def positive_blocks(self, joint: FacetJoint) -> list[MedialBranchBlock]:
-        return self._blocks.get(joint, ([], False))[0]
-
-    def negative_block(self, joint: FacetJoint) -> bool:
-        return self._blocks.get(joint, ([], False))[1]
-
-    @cached_property
-    def _rfas(self) -> dict[FacetJoint, list[RadiofrequencyAblation]]:
-        found: dict[FacetJoint, list[RadiofrequencyAblation]] = {}
-        for rfa in self.of(RadiofrequencyAblation):
-            for joint in rfa.joints:
-                found.setdefault(joint, []).append(rfa)
-        return found
-
-    def rfas_at(self, joint: FacetJoint) -> list[RadiofrequencyAblation]:
-        return self._rfas.get(joint, [])
-
-    @cached_property
-    def _snrbs(self) -> dict[SpinalNerve, list[SelectiveNerveRootBlock]]:
-        found: dict[SpinalNerve, list[SelectiveNerveRootBlock]] = {}
-        for block in self.of(SelectiveNerveRootBlock):
-            found.setdefault(block.nerve, []).append(block)
-        return found
-
-    def snrbs_at(self, nerve: SpinalNerve) -> list[SelectiveNerveRootBlock]:
-        return self._snrbs.get(nerve, [])
-
-    def snrb_positive(self, nerve: SpinalNerve) -> bool:
-        threshold = self.profile.snrb_positive_relief.value
-        for block in self.snrbs_at(nerve):
-            outcome = self.outcome(block)
-            if (
-                outcome is not None
-                and outcome.concordant is not False
-                and _met(threshold, outcome.relief)
-            ):
-                return True
-        return False
-
-    def failed(self, event: Intervention) -> bool:
-        """An intervention whose reported outcome fell short of adequate relief."""
-        outcome = self.outcome(event)
-        return outcome is not None and not _met(self.profile.adequate_relief.value, outcome.relief)
-
-    # -- red flags (S12) ---------------------------------------------------------------------------
-    @cached_property
-    def red_flags(self) -> tuple[tuple[int, str], ...]:
-        """Red flags in the latest exam, each with where (the index in :attr:`events`) the
-        unbroken run of exams showing it began.
-
-        Only exams recorded after the last operation count: what an earlier exam showed is what
-        the surgeon decompressed, so it is not a flag awaiting a surgeon after the operation.
-        Places, not dates, order the exams, so same-day events keep their recorded order.
-        """
-        exams = self.recent_exams
-        if not exams:
-            return ()
-        latest = exams[-1][1]
-        flags = [
-            (self._first_shown(_sign_present(sign)), f"myelopathy sign: {sign.replace('_', ' ')}")
-            for sign in latest.myelopathy.present
-        ]
-        limit: int = self.profile.mjoa_myelopathy_max.value
-        if latest.mjoa is not None and latest.mjoa <= limit:
-            shown = self._first_shown(lambda e: e.mjoa is not None and e.mjoa <= limit)
-            flags.append((shown, f"myelopathy: mJOA {latest.mjoa} (<= {limit})"))
-        for motor in latest.motor:
-            root, side = motor.root, motor.side
-            weaker = self._progression(5 - motor.grade, _weakness, root, side)
-            if weaker is not None:
-                flags.append(
-                    (
-                        weaker[0],
-                        f"progressive weakness: {side} {root} MRC {5 - weaker[1]} -> {motor.grade}",
-                    )
-                )
-        for sensory in latest.sensory:
-            root, side = sensory.root, sensory.side
-            loss = self._progression(_LOSS.get(sensory.change, 0), _sensory_loss, root, side)
-            if loss is not None:
-                flags.append((loss[0], f"progressive sensory loss: {side} {root} {sensory.change}"))
-        return tuple(flags)
-
-    @cached_property
-    def recent_exams(self) -> list[tuple[int, NeuroExam]]:
-        """Exams recorded after the last operation, each with its index in :attr:`events`."""
-        since = max((i for i, e in enumerate(self.events) if isinstance(e, Surgery)), default=-1)
-        return [
-            (i, e.exam)
-            for i, e in enumerate(self.events)
-            if i > since and isinstance(e, ClinicalVisit) and e.exam is not None
-        ]
-
-    def _first_shown(self, shown: Callable[[NeuroExam], bool]) -> int:
-        """Where the unbroken run of recent exams showing a sign (the latest does) began."""
-        first = self.recent_exams[-1][0]
-        for place, exam in reversed(self.recent_exams):
-            if not shown(exam):
-                break
-            first = place
-        return first
-
-    def _progression(
-        self,
-        deficit: int,
-        measure: Callable[[NeuroExam, NerveRoot, Side], int | None],
-        root: NerveRoot,
-        side: Side,
-    ) -> tuple[int, int] | None:
-        """A deficit of the latest exam that is worse than an earlier exam since the last
-        operation: where the current run of exams at least this bad began, and the deficit
-        just before it; None when the deficit is not progressive.
-
-        The run matters: a later exam that finds the same deficit again (a re-evaluation visit)
-        must not erase a progression before a surgeon has seen it.
-        """
-        if deficit <= 0:
-            return None
-        shown = self.recent_exams[-1][0]
-        for place, exam in reversed(self.recent_exams):
-            value = measure(exam, root, side)
-            if value is None:  # not examined there: the run goes on
-                continue
-            if value < deficit:
-                return shown, value
-            shown = place
-        return None
-
-    @cached_property
-    def unanswered_flags(self) -> tuple[str, ...]:
-        """Red flags whose run began after the last surgical consultation (or with none yet)."""
-        if not self.red_flags:
-            return ()
-        seen = max(
-            (i for i, e in enumerate(self.events) if isinstance(e, SurgicalConsultation)),
-            default=-1,
-        )
-        return tuple(text for place, text in self.red_flags if place > seen)
-
-    @cached_property
-    def last_surgery(self) -> Surgery | None:
-        surgeries = [e for e in self.events if isinstance(e, Surgery)]
-        return surgeries[-1] if surgeries else None
-
-    @cached_property
-    def consultations(self) -> list[SurgicalConsultation]:
-        last = self.last_surgery
-        found = self.of(SurgicalConsultation)
-        return found if last is None else [c for c in found if c.date >= last.date]
-
-    # -- epidural limits ---------------------------------------------------------------------------
-    def epidurals_within(self, days: int) -> int:
-        start = self.as_of - dt.timedelta(days=days)
-        return sum(1 for e in self.cesis if e.date > start)
-
-    @cached_property
-    def onset(self) -> dt.date | None:
-        """Symptom onset as reported, else the first recorded event."""
-        for visit in reversed(self.visits):
-            if visit.symptoms.onset is not None:
-                return visit.symptoms.onset
-        return self.events[0].date if self.events else None
-
+    # -- reading the day -------------------------------------------------------------------------
     def days_since(self, day: dt.date | None) -> int | None:
         return None if day is None else (self.as_of - day).days
 
-    @cached_property
-    def latest_outcome(self) -> tuple[Intervention, Outcome] | None:
-        """The most recently reported outcome of a treatment (not a purely diagnostic block)."""
-        for event in reversed(self.events):
-            if isinstance(event, OutcomeReport):
-                done = self.record.event(event.intervention_id)
-                if isinstance(done, Intervention) and not _purely_diagnostic(done):
-                    return done, event.outcome
-        return None
+    def in_force(self, until: dt.date | None) -> bool:
+        """Whether something that lasts until ``until`` (None: open-ended) lasts today."""
+        return until is None or (self.as_of - until).days < 1
+
+    def within(self, dates: tuple[dt.date, ...], days: int) -> int:
+        """How many of ``dates`` fall in the rolling window of ``days`` ending today."""
+        return sum(1 for d in dates if (self.as_of - d).days < days)
+
+    # -- derived from the state ------------------------------------------------------------------
+    @property
+    def candidate_nerves(self) -> tuple[SpinalNerve, ...]:
+        """S3: imaging-implicated nerves that match the symptoms (all of them if none match)."""
+        if self._candidates is None:
+            implicated = self.state.imaging.implicated_nerves
+            symptomatic = self.state.presentation.symptomatic_nerves
+            matching = tuple(n for n in implicated if n in symptomatic)
+            self._candidates = matching or implicated
+        return self._candidates
+
+    def epidurals_within(self, days: int) -> int:
+        return self.within(self.state.cesi.dates, days)
+
+    @property
+    def red_flags(self) -> tuple[str, ...]:
+        return self.state.surgical.red_flags
+
+
+def RecordFacts(record: PatientRecord, profile: Profile, as_of: dt.date) -> Facts:
+    """The facts of ``record`` on ``as_of`` under ``profile`` (its state folded once, kept)."""
+    return Facts(state_of(record, profile, as_of), as_of)
 
 
 class _General(dict[str, bool]):
     """Facts about the record as a whole, computed on first lookup."""
 
-    def __init__(self, facts: RecordFacts) -> None:
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: Facts) -> None:
         super().__init__()
         self.facts = facts
 
@@ -524,7 +155,9 @@ class _General(dict[str, bool]):
 class _Targeted(dict[tuple[str, Action], bool]):
     """Facts about an action's target, computed on first lookup."""
 
-    def __init__(self, facts: RecordFacts) -> None:
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: Facts) -> None:
         super().__init__()
         self.facts = facts
 
@@ -543,40 +176,12 @@ def lookup(name: str) -> str:
     return f"G[{name!r}]"
 
 
-def _sign_present(sign: str) -> Callable[[NeuroExam], bool]:
-    return lambda exam: bool(getattr(exam.myelopathy, sign))
-
-
-def _weakness(exam: NeuroExam, root: NerveRoot, side: Side) -> int | None:
-    """How weak a myotome is: 0 normal (MRC 5) ... 5 no contraction; None when not tested."""
-    grade = exam.strength(root, side)
-    return None if grade is None else 5 - grade
-
-
-def _sensory_loss(exam: NeuroExam, root: NerveRoot, side: Side) -> int:
-    """How much sensation is lost in a dermatome: 0 none, 1 diminished, 2 absent."""
-    return max(
-        (_LOSS.get(f.change, 0) for f in exam.sensory if f.root is root and f.side is side),
-        default=0,
-    )
-
-
-def _purely_diagnostic(event: Intervention) -> bool:
-    return isinstance(
-        event, SelectiveNerveRootBlock | MedialBranchBlock | SpinalCordStimulatorTrial
-    )
-
-
 def _pct(value: float) -> str:
     return f"{value:.0f}%"
 
 
-def _named(event: Event) -> str:
-    """An event's kind as words for reason texts (``radiofrequency ablation``, ``CESI``)."""
-    return _ACRONYMS.get(event.kind, event.kind.replace("_", " "))
-
-
-_ACRONYMS = {"cesi": "CESI", "acdf": "ACDF"}
+def _covers(sides: frozenset[Side] | tuple[Side, ...], side: Side | None) -> bool:
+    return side is not None and any(s.covers(side) for s in sides)
 
 
 # ======================================================================================
@@ -584,9 +189,8 @@ _ACRONYMS = {"cesi": "CESI", "acdf": "ACDF"}
 # ======================================================================================
 
 
-def _cesi_detail(f: RecordFacts, _: Action) -> dict[str, Any]:
-    last = f.last_cesi
-    outcome = f.outcome(last) if last else None
+def _cesi_detail(f: Facts, _: Action) -> dict[str, Any]:
+    outcome = f.state.cesi.last_outcome
     p = f.profile
     relief = "unknown relief"
     if outcome is not None:
@@ -605,8 +209,8 @@ def _cesi_detail(f: RecordFacts, _: Action) -> dict[str, Any]:
     "a CESI with its outcome is on record",
     "no CESI with a recorded outcome yet",
 )
-def _cesi_on_record(f: RecordFacts, _: Action) -> bool:
-    return any(f.outcome(c) is not None for c in f.cesis)
+def _cesi_on_record(f: Facts, _: Action) -> bool:
+    return f.state.cesi.on_record
 
 
 @_fact(
@@ -616,8 +220,15 @@ def _cesi_on_record(f: RecordFacts, _: Action) -> bool:
     "the last CESI has not failed ({relief})",
     detail=_cesi_detail,
 )
-def _cesi_failed(f: RecordFacts, _: Action) -> bool:
-    return f.last_cesi is not None and f.cesi_adequate(f.last_cesi) is False
+def _cesi_failed(f: Facts, _: Action) -> bool:
+    return f.state.cesi.last_failed
+
+
+def _latest_detail(f: Facts, _: Action) -> dict[str, str]:
+    latest = f.state.outcomes.latest
+    if latest is None:
+        return {"relief": "no outcome", "treatment": "no treatment"}
+    return {"relief": _pct(latest[1]), "treatment": latest[0]}
 
 
 @_fact(
@@ -625,21 +236,11 @@ def _cesi_failed(f: RecordFacts, _: Action) -> bool:
     "the latest treatment outcome gives adequate relief that still lasts",
     "adequate relief now ({relief} after {treatment})",
     "no adequate relief now ({relief} after {treatment})",
-    detail=lambda f, _: (
-        {"relief": _pct(f.latest_outcome[1].relief), "treatment": _named(f.latest_outcome[0])}
-        if f.latest_outcome
-        else {"relief": "no outcome", "treatment": "no treatment"}
-    ),
+    detail=_latest_detail,
 )
-def _adequate_relief(f: RecordFacts, _: Action) -> bool:
-    latest = f.latest_outcome
-    if latest is None:
-        return False
-    event, outcome = latest
-    if not _met(f.profile.adequate_relief.value, outcome.relief):
-        return False
-    days = outcome.relief_duration_days
-    return days is None or event.date + dt.timedelta(days=days) >= f.as_of
+def _adequate_relief(f: Facts, _: Action) -> bool:
+    o = f.state.outcomes
+    return o.latest_adequate and f.in_force(o.relief_until)
 
 
 @_fact(
@@ -648,8 +249,8 @@ def _adequate_relief(f: RecordFacts, _: Action) -> bool:
     "re-evaluated since the CESI failed",
     "not re-evaluated since the CESI failed",
 )
-def _re_evaluated(f: RecordFacts, _: Action) -> bool:
-    return any(v.purpose is VisitPurpose.RE_EVALUATION for v in f.since_failure(ClinicalVisit))
+def _re_evaluated(f: Facts, _: Action) -> bool:
+    return f.state.care.re_evaluated.since_failure(f.state.cesi.last_failed)
 
 
 @_fact(
@@ -658,13 +259,8 @@ def _re_evaluated(f: RecordFacts, _: Action) -> bool:
     "symptoms changed or worsened since the last imaging",
     "symptoms not reported changed since the last imaging",
 )
-def _symptoms_changed(f: RecordFacts, _: Action) -> bool:
-    changed = [v for v in f.visits if v.symptoms.trajectory in _CHANGED]
-    if not changed:
-        return False
-    since = changed[-1].date
-    newer = [e for e in (*f.studies, *f.of(ImagingOrder)) if e.date >= since]
-    return not newer
+def _symptoms_changed(f: Facts, _: Action) -> bool:
+    return f.state.presentation.changed_since_imaging
 
 
 @_fact(
@@ -673,8 +269,8 @@ def _symptoms_changed(f: RecordFacts, _: Action) -> bool:
     "cross-sectional imaging on record",
     "no MRI or CT on record",
 )
-def _imaging_on_record(f: RecordFacts, _: Action) -> bool:
-    return any(s.modality.shows_soft_tissue for s in f.studies)
+def _imaging_on_record(f: Facts, _: Action) -> bool:
+    return f.state.imaging.cross_sectional
 
 
 @_fact(
@@ -684,7 +280,7 @@ def _imaging_on_record(f: RecordFacts, _: Action) -> bool:
     "imaging and symptoms point to one root at most ({roots})",
     detail=lambda f, _: {"roots": ", ".join(map(str, f.candidate_nerves)) or "none"},
 )
-def _several_candidate_roots(f: RecordFacts, _: Action) -> bool:
+def _several_candidate_roots(f: Facts, _: Action) -> bool:
     return len(f.candidate_nerves) >= 2
 
 
@@ -694,8 +290,8 @@ def _several_candidate_roots(f: RecordFacts, _: Action) -> bool:
     "posture reviewed since the CESI failed",
     "posture not reviewed since the CESI failed",
 )
-def _posture_reviewed(f: RecordFacts, _: Action) -> bool:
-    return bool(f.since_failure(PostureReview))
+def _posture_reviewed(f: Facts, _: Action) -> bool:
+    return f.state.care.posture_reviewed.since_failure(f.state.cesi.last_failed)
 
 
 @_fact(
@@ -704,9 +300,8 @@ def _posture_reviewed(f: RecordFacts, _: Action) -> bool:
     "posture review found faults to correct",
     "no postural faults on record",
 )
-def _posture_needs_correction(f: RecordFacts, _: Action) -> bool:
-    reviews = f.of(PostureReview)
-    return bool(reviews) and reviews[-1].assessment.needs_correction
+def _posture_needs_correction(f: Facts, _: Action) -> bool:
+    return f.state.care.posture_faults
 
 
 @_fact(
@@ -715,12 +310,8 @@ def _posture_needs_correction(f: RecordFacts, _: Action) -> bool:
     "facet-type pain (axial neck pain or cervicogenic headache)",
     "no facet-type pain (neck pain not dominant, no cervicogenic headache)",
 )
-def _facet_signs(f: RecordFacts, _: Action) -> bool:
-    s = f.symptoms
-    if s is None:
-        return False
-    axial = s.neck_pain > 0 and s.neck_pain >= s.arm_pain
-    return axial or s.headache is HeadachePattern.CERVICOGENIC_HEADACHE
+def _facet_signs(f: Facts, _: Action) -> bool:
+    return f.state.presentation.facet_signs
 
 
 @_fact(
@@ -729,9 +320,8 @@ def _facet_signs(f: RecordFacts, _: Action) -> bool:
     "radicular arm pain",
     "no radicular arm pain",
 )
-def _radicular_pain(f: RecordFacts, _: Action) -> bool:
-    s = f.symptoms
-    return s is not None and s.arm_pain > 0 and (bool(s.radiating) or s.arm_pain >= s.neck_pain)
+def _radicular_pain(f: Facts, _: Action) -> bool:
+    return f.state.presentation.radicular
 
 
 @_fact(
@@ -740,8 +330,8 @@ def _radicular_pain(f: RecordFacts, _: Action) -> bool:
     "occipital or cervicogenic head pain",
     "no occipital or cervicogenic head pain",
 )
-def _occipital_pain(f: RecordFacts, _: Action) -> bool:
-    return f.symptoms is not None and f.symptoms.headache is not HeadachePattern.NONE
+def _occipital_pain(f: Facts, _: Action) -> bool:
+    return f.state.presentation.headache is not HeadachePattern.NONE
 
 
 @_fact(
@@ -749,10 +339,10 @@ def _occipital_pain(f: RecordFacts, _: Action) -> bool:
     "a progressive neurological deficit or signs of myelopathy (S12)",
     "red flag: {flags}",
     "no red flag",
-    detail=lambda f, _: {"flags": "; ".join(text for _, text in f.red_flags)},
+    detail=lambda f, _: {"flags": "; ".join(f.state.surgical.red_flags)},
 )
-def _red_flag(f: RecordFacts, _: Action) -> bool:
-    return bool(f.red_flags)
+def _red_flag(f: Facts, _: Action) -> bool:
+    return bool(f.state.surgical.red_flags)
 
 
 @_fact(
@@ -760,10 +350,10 @@ def _red_flag(f: RecordFacts, _: Action) -> bool:
     "a red flag not yet seen by a surgeon (S12)",
     "red flag not yet seen by a surgeon: {flags}",
     "no red flag awaiting a surgeon",
-    detail=lambda f, _: {"flags": "; ".join(f.unanswered_flags)},
+    detail=lambda f, _: {"flags": "; ".join(f.state.surgical.unanswered)},
 )
-def _red_flag_unanswered(f: RecordFacts, _: Action) -> bool:
-    return bool(f.unanswered_flags)
+def _red_flag_unanswered(f: Facts, _: Action) -> bool:
+    return bool(f.state.surgical.unanswered)
 
 
 @_fact(
@@ -772,8 +362,8 @@ def _red_flag_unanswered(f: RecordFacts, _: Action) -> bool:
     "surgical consultation on record",
     "no surgical consultation",
 )
-def _consulted(f: RecordFacts, _: Action) -> bool:
-    return bool(f.consultations)
+def _consulted(f: Facts, _: Action) -> bool:
+    return f.state.surgical.consulted
 
 
 @_fact(
@@ -782,8 +372,8 @@ def _consulted(f: RecordFacts, _: Action) -> bool:
     "advanced physical therapy tried",
     "no advanced physical therapy yet",
 )
-def _advanced_pt_tried(f: RecordFacts, _: Action) -> bool:
-    return any(c.advanced for c in f.of(PhysicalTherapyCourse))
+def _advanced_pt_tried(f: Facts, _: Action) -> bool:
+    return f.state.care.advanced_pt.ever
 
 
 @_fact(
@@ -792,8 +382,8 @@ def _advanced_pt_tried(f: RecordFacts, _: Action) -> bool:
     "advanced physical therapy since the CESI failed",
     "no advanced physical therapy since the CESI failed",
 )
-def _advanced_pt_since_failure(f: RecordFacts, _: Action) -> bool:
-    return any(c.advanced for c in f.since_failure(PhysicalTherapyCourse))
+def _advanced_pt_since_failure(f: Facts, _: Action) -> bool:
+    return f.state.care.advanced_pt.since_failure(f.state.cesi.last_failed)
 
 
 @_fact(
@@ -802,16 +392,8 @@ def _advanced_pt_since_failure(f: RecordFacts, _: Action) -> bool:
     "nerve-stabilising medication tried",
     "no nerve-stabilising medication tried",
 )
-def _medication_tried(f: RecordFacts, _: Action) -> bool:
-    return bool(f.of(MedicationTrial))
-
-
-_TARGETED = (
-    RadiofrequencyAblation,
-    GreaterOccipitalNerveBlock,
-    SpinalCordStimulatorImplant,
-    RegenerativeTherapy,
-)
+def _medication_tried(f: Facts, _: Action) -> bool:
+    return bool(f.state.medication.tried)
 
 
 @_fact(
@@ -819,16 +401,10 @@ _TARGETED = (
     "a targeted treatment was tried and failed (S11)",
     "targeted treatment failed ({failed})",
     "no failed targeted treatment on record",
-    detail=lambda f, _: {"failed": ", ".join(map(_named, _failed_targeted(f))) or "none"},
+    detail=lambda f, _: {"failed": ", ".join(map(named, f.state.outcomes.failed)) or "none"},
 )
-def _targeted_care_failed(f: RecordFacts, _: Action) -> bool:
-    return bool(_failed_targeted(f))
-
-
-def _failed_targeted(f: RecordFacts) -> list[Intervention]:
-    failed: list[Intervention] = [e for kind in _TARGETED for e in f.of(kind) if f.failed(e)]
-    failed.extend(c for c in f.cesis[1:] if f.failed(c))
-    return failed
+def _targeted_care_failed(f: Facts, _: Action) -> bool:
+    return f.state.outcomes.targeted_failed
 
 
 @_fact(
@@ -836,18 +412,10 @@ def _failed_targeted(f: RecordFacts) -> list[Intervention]:
     "RFA or the other blocks failed to give lasting relief (S10)",
     "blocks failed ({failed})",
     "no failed RFA or therapeutic block on record",
-    detail=lambda f, _: {"failed": ", ".join(map(_named, _failed_blocks(f))) or "none"},
+    detail=lambda f, _: {"failed": ", ".join(map(named, f.state.outcomes.failed_blocks)) or "none"},
 )
-def _blocks_failed(f: RecordFacts, _: Action) -> bool:
-    return bool(_failed_blocks(f))
-
-
-def _failed_blocks(f: RecordFacts) -> list[Intervention]:
-    found: list[Intervention] = []
-    for kind in (RadiofrequencyAblation, GreaterOccipitalNerveBlock):
-        found.extend(e for e in f.of(kind) if f.failed(e))
-    found.extend(c for c in f.cesis[1:] if c.approach is Approach.TRANSFORAMINAL and f.failed(c))
-    return found
+def _blocks_failed(f: Facts, _: Action) -> bool:
+    return f.state.outcomes.blocks_failed
 
 
 @_fact(
@@ -857,18 +425,12 @@ def _failed_blocks(f: RecordFacts) -> list[Intervention]:
     "pain not debilitating ({why})",
     detail=lambda f, _: {"why": _debilitating_why(f)},
 )
-def _debilitating_pain(f: RecordFacts, _: Action) -> bool:
-    s = f.symptoms
-    if s is None:
-        return False
-    if s.quality_of_life is not None:
-        return s.quality_of_life in _DEBILITATING
-    minimum: int = f.profile.surgery_min_arm_pain.value
-    return s.arm_pain >= minimum
+def _debilitating_pain(f: Facts, _: Action) -> bool:
+    return f.state.presentation.debilitating
 
 
-def _debilitating_why(f: RecordFacts) -> str:
-    s = f.symptoms
+def _debilitating_why(f: Facts) -> str:
+    s = f.state.presentation.symptoms
     if s is None:
         return "no symptoms recorded"
     if s.quality_of_life is not None:
@@ -882,12 +444,12 @@ def _debilitating_why(f: RecordFacts) -> str:
     "symptoms for {days} days (at least {needed})",
     "symptoms for only {days} days (need {needed})",
     detail=lambda f, _: {
-        "days": f.days_since(f.onset),
+        "days": f.days_since(f.state.onset),
         "needed": f.profile.surgery_conservative_care_days.value,
     },
 )
-def _conservative_care_long_enough(f: RecordFacts, _: Action) -> bool:
-    days = f.days_since(f.onset)
+def _conservative_care_long_enough(f: Facts, _: Action) -> bool:
+    days = f.days_since(f.state.onset)
     return days is not None and days >= f.profile.surgery_conservative_care_days.value
 
 
@@ -897,8 +459,8 @@ def _conservative_care_long_enough(f: RecordFacts, _: Action) -> bool:
     "no active infection",
     "active infection",
 )
-def _no_active_infection(f: RecordFacts, _: Action) -> bool:
-    return not f.health.active_infection
+def _no_active_infection(f: Facts, _: Action) -> bool:
+    return not f.state.health.active_infection
 
 
 @_fact(
@@ -907,15 +469,15 @@ def _no_active_infection(f: RecordFacts, _: Action) -> bool:
     "no bleeding risk recorded",
     "bleeding risk (anticoagulation or bleeding disorder)",
 )
-def _no_bleeding_risk(f: RecordFacts, _: Action) -> bool:
-    return not f.health.bleeding_risk
+def _no_bleeding_risk(f: Facts, _: Action) -> bool:
+    return not f.state.health.bleeding_risk
 
 
 @_fact(
     "not_pregnant", "not pregnant (fluoroscopy and elective surgery)", "not pregnant", "pregnant"
 )
-def _not_pregnant(f: RecordFacts, _: Action) -> bool:
-    return not f.health.pregnant
+def _not_pregnant(f: Facts, _: Action) -> bool:
+    return not f.state.health.pregnant
 
 
 @_fact(
@@ -923,10 +485,12 @@ def _not_pregnant(f: RecordFacts, _: Action) -> bool:
     "ASA class IV or better, or not recorded",
     "fit for surgery (ASA {asa})",
     "not fit for surgery (ASA {asa})",
-    detail=lambda f, _: {"asa": f.health.asa_class.name if f.health.asa_class else "not recorded"},
+    detail=lambda f, _: {
+        "asa": f.state.health.asa_class.name if f.state.health.asa_class else "not recorded"
+    },
 )
-def _fit_for_surgery(f: RecordFacts, _: Action) -> bool:
-    asa = f.health.asa_class
+def _fit_for_surgery(f: Facts, _: Action) -> bool:
+    asa = f.state.health.asa_class
     return asa is None or asa <= 4
 
 
@@ -937,24 +501,30 @@ def _fit_for_surgery(f: RecordFacts, _: Action) -> bool:
     "{n12} in 12 months (limit {max12}){six}: limit reached",
     detail=lambda f, _: _epidural_detail(f),
 )
-def _epidural_frequency_ok(f: RecordFacts, _: Action) -> bool:
+def _epidural_frequency_ok(f: Facts, _: Action) -> bool:
     p = f.profile
-    if f.epidurals_within(365) >= p.epidural_max_per_12_months.value:
+    if f.epidurals_within(YEAR_DAYS) >= p.epidural_max_per_12_months.value:
         return False
     six = p.epidural_max_per_6_months.value
-    return six is None or f.epidurals_within(183) < six
+    return six is None or f.epidurals_within(HALF_YEAR_DAYS) < six
 
 
-def _epidural_detail(f: RecordFacts) -> dict[str, Any]:
+def _epidural_detail(f: Facts) -> dict[str, Any]:
     p = f.profile
     six = p.epidural_max_per_6_months.value
-    extra = "" if six is None else f", {f.epidurals_within(183)} in 6 months (limit {six})"
-    n12 = f.epidurals_within(365)
+    within_six = f.epidurals_within(HALF_YEAR_DAYS)
+    extra = "" if six is None else f", {within_six} in 6 months (limit {six})"
+    n12 = f.epidurals_within(YEAR_DAYS)
     return {
         "n12": f"{n12} epidural injection{'' if n12 == 1 else 's'}",
         "max12": p.epidural_max_per_12_months.value,
         "six": extra,
     }
+
+
+def _last_epidural(f: Facts) -> int | None:
+    dates = f.state.cesi.dates
+    return f.days_since(dates[-1] if dates else None)
 
 
 @_fact(
@@ -963,12 +533,12 @@ def _epidural_detail(f: RecordFacts) -> dict[str, Any]:
     "{days} days since the last epidural injection (minimum {needed})",
     "only {days} days since the last epidural injection (minimum {needed})",
     detail=lambda f, _: {
-        "days": f.days_since(f.last_cesi.date if f.last_cesi else None),
+        "days": _last_epidural(f),
         "needed": f.profile.epidural_min_interval_days.value,
     },
 )
-def _epidural_interval_ok(f: RecordFacts, _: Action) -> bool:
-    days = f.days_since(f.last_cesi.date if f.last_cesi else None)
+def _epidural_interval_ok(f: Facts, _: Action) -> bool:
+    days = _last_epidural(f)
     return days is None or days >= f.profile.epidural_min_interval_days.value
 
 
@@ -979,19 +549,15 @@ def _epidural_interval_ok(f: RecordFacts, _: Action) -> bool:
     "no successful stimulator trial ({why})",
     detail=lambda f, _: {"why": _scs_why(f)},
 )
-def _scs_trial_successful(f: RecordFacts, _: Action) -> bool:
-    trials = f.of(SpinalCordStimulatorTrial)
-    if not trials:
-        return False
-    outcome = f.outcome(trials[-1])
-    return outcome is not None and _met(f.profile.scs_trial_success.value, outcome.relief)
+def _scs_trial_successful(f: Facts, _: Action) -> bool:
+    return f.state.care.scs_trial_ok
 
 
-def _scs_why(f: RecordFacts) -> str:
-    trials = f.of(SpinalCordStimulatorTrial)
-    if not trials:
+def _scs_why(f: Facts) -> str:
+    care = f.state.care
+    if not care.scs_trial:
         return "no trial"
-    outcome = f.outcome(trials[-1])
+    outcome = care.scs_trial_outcome
     if outcome is None:
         return "trial outcome not reported"
     return f"{_pct(outcome.relief)}, needs {f.profile.scs_trial_success.value}%"
@@ -1003,8 +569,8 @@ def _scs_why(f: RecordFacts) -> str:
     "stimulator trial done",
     "no stimulator trial yet",
 )
-def _scs_trial_done(f: RecordFacts, _: Action) -> bool:
-    return bool(f.of(SpinalCordStimulatorTrial))
+def _scs_trial_done(f: Facts, _: Action) -> bool:
+    return f.state.care.scs_trial
 
 
 @_fact(
@@ -1013,8 +579,8 @@ def _scs_trial_done(f: RecordFacts, _: Action) -> bool:
     "stimulator already implanted",
     "no stimulator implanted",
 )
-def _scs_implanted(f: RecordFacts, _: Action) -> bool:
-    return bool(f.of(SpinalCordStimulatorImplant))
+def _scs_implanted(f: Facts, _: Action) -> bool:
+    return f.state.care.scs_implanted
 
 
 # ======================================================================================
@@ -1031,13 +597,13 @@ def _scs_implanted(f: RecordFacts, _: Action) -> bool:
     detail=lambda f, a: _candidate_detail(f, a),
     target=True,
 )
-def _root_candidate(f: RecordFacts, a: Action) -> bool:
+def _root_candidate(f: Facts, a: Action) -> bool:
     return a.nerve is not None and a.nerve in f.candidate_nerves
 
 
-def _candidate_detail(f: RecordFacts, a: Action) -> dict[str, str]:
-    symptomatic = a.nerve in f.symptomatic_nerves
-    imaged = a.nerve in f.implicated_nerves
+def _candidate_detail(f: Facts, a: Action) -> dict[str, str]:
+    symptomatic = a.nerve in f.state.presentation.symptomatic_nerves
+    imaged = a.nerve in f.state.imaging.implicated_nerves
     return {
         "match": " and the symptoms" if symptomatic else "",
         "why": "the symptoms (other compressed roots match them)" if imaged else "imaging",
@@ -1051,8 +617,8 @@ def _candidate_detail(f: RecordFacts, a: Action) -> dict[str, str]:
     "{target} not yet blocked",
     target=True,
 )
-def _snrb_done(f: RecordFacts, a: Action) -> bool:
-    return a.nerve is not None and bool(f.snrbs_at(a.nerve))
+def _snrb_done(f: Facts, a: Action) -> bool:
+    return a.nerve is not None and a.nerve in f.state.snrb.done
 
 
 @_fact(
@@ -1066,8 +632,14 @@ def _snrb_done(f: RecordFacts, a: Action) -> bool:
     },
     target=True,
 )
-def _snrb_positive(f: RecordFacts, a: Action) -> bool:
-    return a.nerve is not None and f.snrb_positive(a.nerve)
+def _snrb_positive(f: Facts, a: Action) -> bool:
+    return a.nerve is not None and a.nerve in f.state.snrb.positive
+
+
+def _cesi_target(a: Action) -> tuple[Any, Segment, Side] | None:
+    if len(a.segments) != 1 or a.side is None:
+        return None
+    return (a.approach, a.segments[0], a.side)
 
 
 @_fact(
@@ -1077,14 +649,8 @@ def _snrb_positive(f: RecordFacts, a: Action) -> bool:
     "not a repeat of an earlier injection",
     target=True,
 )
-def _cesi_repeat(f: RecordFacts, a: Action) -> bool:
-    return bool(_same_cesis(f, a))
-
-
-def _same_cesis(f: RecordFacts, a: Action) -> list[CervicalEpiduralSteroidInjection]:
-    return [
-        c for c in f.cesis if (c.approach, (c.segment,), c.side) == (a.approach, a.segments, a.side)
-    ]
+def _cesi_repeat(f: Facts, a: Action) -> bool:
+    return _cesi_target(a) in f.state.cesi.targets
 
 
 @_fact(
@@ -1095,25 +661,19 @@ def _same_cesis(f: RecordFacts, a: Action) -> list[CervicalEpiduralSteroidInject
     detail=lambda f, a: {"why": _repeat_why(f, a)},
     target=True,
 )
-def _repeat_relief_ok(f: RecordFacts, a: Action) -> bool:
-    same = _same_cesis(f, a)
-    if not same:
-        return True
-    outcome = f.outcome(same[-1])
-    threshold = f.profile.repeat_cesi_requires_prior_relief.value
-    return outcome is not None and _met(threshold, outcome.relief)
+def _repeat_relief_ok(f: Facts, a: Action) -> bool:
+    target = _cesi_target(a)
+    return target not in f.state.cesi.targets or target in f.state.cesi.repeat_ok
 
 
-def _repeat_why(f: RecordFacts, a: Action) -> str:
-    same = _same_cesis(f, a)
+def _repeat_why(f: Facts, a: Action) -> str:
+    target = _cesi_target(a)
     threshold = f.profile.repeat_cesi_requires_prior_relief.value
-    if not same:
+    if target not in f.state.cesi.targets:
         return "first injection at this target"
-    outcome = f.outcome(same[-1])
-    relief = _pct(outcome.relief) if outcome else "unreported"
-    return (
-        f"the previous injection at {a.target} gave {relief} relief (a repeat needs {threshold}%)"
-    )
+    relief = next((r for t, _, r in f.state.cesi.last_at if t == target), None)
+    shown = _pct(relief) if relief is not None else "unreported"
+    return f"the previous injection at {a.target} gave {shown} relief (a repeat needs {threshold}%)"
 
 
 @_fact(
@@ -1123,14 +683,8 @@ def _repeat_why(f: RecordFacts, a: Action) -> str:
     "not yet injected at {target} since the root was confirmed",
     target=True,
 )
-def _targeted_injection_done(f: RecordFacts, a: Action) -> bool:
-    nerve = a.nerve
-    if nerve is None:
-        return False
-    confirmed = [b.date for b in f.snrbs_at(nerve)]
-    return (
-        any(c.nerve == nerve and c.date >= min(confirmed) for c in f.cesis) if confirmed else False
-    )
+def _targeted_injection_done(f: Facts, a: Action) -> bool:
+    return a.nerve is not None and a.nerve in f.state.cesi.after_snrb
 
 
 @_fact(
@@ -1140,9 +694,9 @@ def _targeted_injection_done(f: RecordFacts, a: Action) -> bool:
     "no facet arthropathy at {target} on imaging",
     target=True,
 )
-def _facet_arthropathy_at(f: RecordFacts, a: Action) -> bool:
+def _facet_arthropathy_at(f: Facts, a: Action) -> bool:
     joints = a.joints
-    return bool(joints) and all(j in f.facet_joints for j in joints)
+    return bool(joints) and all(j in f.state.imaging.facet_joints for j in joints)
 
 
 @_fact(
@@ -1153,10 +707,11 @@ def _facet_arthropathy_at(f: RecordFacts, a: Action) -> bool:
     detail=lambda f, _: {"rule": _mbb_rule(f.profile)},
     target=True,
 )
-def _mbb_positive(f: RecordFacts, a: Action) -> bool:
+def _mbb_positive(f: Facts, a: Action) -> bool:
     needed = f.profile.mbb_blocks_required.value
     joints = a.joints
-    return bool(joints) and all(len(f.positive_blocks(j)) >= needed for j in joints)
+    blocks = f.state.mbb
+    return bool(joints) and all(blocks.positive_count(j) >= needed for j in joints)
 
 
 def _mbb_rule(profile: Profile) -> str:
@@ -1177,10 +732,11 @@ def _mbb_rule(profile: Profile) -> str:
     },
     target=True,
 )
-def _mbb_first_positive(f: RecordFacts, a: Action) -> bool:
+def _mbb_first_positive(f: Facts, a: Action) -> bool:
     if a.series_position != 2:
         return True
-    return bool(a.joints) and all(f.positive_blocks(j) for j in a.joints)
+    blocks = f.state.mbb
+    return bool(a.joints) and all(blocks.positive_count(j) > 0 for j in a.joints)
 
 
 @_fact(
@@ -1190,8 +746,8 @@ def _mbb_first_positive(f: RecordFacts, a: Action) -> bool:
     "no negative MBB at {target}",
     target=True,
 )
-def _mbb_negative(f: RecordFacts, a: Action) -> bool:
-    return any(f.negative_block(j) for j in a.joints)
+def _mbb_negative(f: Facts, a: Action) -> bool:
+    return any(j in f.state.mbb.negative for j in a.joints)
 
 
 @_fact(
@@ -1200,12 +756,12 @@ def _mbb_negative(f: RecordFacts, a: Action) -> bool:
     "symptoms for {days} days (facet procedures need {needed})",
     "symptoms for only {days} days (facet procedures need {needed})",
     detail=lambda f, _: {
-        "days": f.days_since(f.onset),
+        "days": f.days_since(f.state.onset),
         "needed": f.profile.facet_conservative_care_days.value,
     },
 )
-def _facet_care_long_enough(f: RecordFacts, _: Action) -> bool:
-    days = f.days_since(f.onset)
+def _facet_care_long_enough(f: Facts, _: Action) -> bool:
+    days = f.days_since(f.state.onset)
     return days is None or days >= f.profile.facet_conservative_care_days.value
 
 
@@ -1216,8 +772,8 @@ def _facet_care_long_enough(f: RecordFacts, _: Action) -> bool:
     "no earlier RFA at {target}",
     target=True,
 )
-def _rfa_prior(f: RecordFacts, a: Action) -> bool:
-    return any(f.rfas_at(j) for j in a.joints)
+def _rfa_prior(f: Facts, a: Action) -> bool:
+    return any(j in f.state.rfa.joints for j in a.joints)
 
 
 @_fact(
@@ -1231,20 +787,9 @@ def _rfa_prior(f: RecordFacts, a: Action) -> bool:
     },
     target=True,
 )
-def _repeat_rfa_qualifies(f: RecordFacts, a: Action) -> bool:
-    p = f.profile
-    for joint in a.joints:
-        prior = f.rfas_at(joint)
-        if not prior:
-            return False
-        outcome = f.outcome(prior[-1])
-        if outcome is None or outcome.relief_duration_days is None:
-            return False
-        if not _met(p.repeat_rfa_prior_relief.value, outcome.relief):
-            return False
-        if outcome.relief_duration_days < p.repeat_rfa_prior_relief_days.value:
-            return False
-    return bool(a.joints)
+def _repeat_rfa_qualifies(f: Facts, a: Action) -> bool:
+    joints = a.joints
+    return bool(joints) and all(j in f.state.rfa.qualifying for j in joints)
 
 
 @_fact(
@@ -1258,13 +803,14 @@ def _repeat_rfa_qualifies(f: RecordFacts, a: Action) -> bool:
     },
     target=True,
 )
-def _rfa_interval_ok(f: RecordFacts, a: Action) -> bool:
+def _rfa_interval_ok(f: Facts, a: Action) -> bool:
     days = _days_since_rfa(f, a)
     return days is None or days >= f.profile.repeat_rfa_min_interval_days.value
 
 
-def _days_since_rfa(f: RecordFacts, a: Action) -> int | None:
-    dates = [r.date for j in a.joints for r in f.rfas_at(j)]
+def _days_since_rfa(f: Facts, a: Action) -> int | None:
+    joints = a.joints
+    dates = [d for j, d in f.state.rfa.last_on if j in joints]
     return f.days_since(max(dates)) if dates else None
 
 
@@ -1274,19 +820,14 @@ def _days_since_rfa(f: RecordFacts, a: Action) -> int | None:
     "{n} RFA sessions in 12 months (limit {limit})",
     "{n} RFA sessions in 12 months (limit {limit}): limit reached",
     detail=lambda f, _: {
-        "n": _rfas_in_year(f),
+        "n": f.within(f.state.rfa.dates, YEAR_DAYS),
         "limit": f.profile.rfa_max_per_12_months.value or "none",
     },
     target=True,
 )
-def _rfa_frequency_ok(f: RecordFacts, _: Action) -> bool:
+def _rfa_frequency_ok(f: Facts, _: Action) -> bool:
     limit = f.profile.rfa_max_per_12_months.value
-    return limit is None or _rfas_in_year(f) < limit
-
-
-def _rfas_in_year(f: RecordFacts) -> int:
-    start = f.as_of - dt.timedelta(days=365)
-    return sum(1 for r in f.of(RadiofrequencyAblation) if r.date > start)
+    return limit is None or f.within(f.state.rfa.dates, YEAR_DAYS) < limit
 
 
 @_fact(
@@ -1296,11 +837,11 @@ def _rfas_in_year(f: RecordFacts) -> int:
     "no occipital pain on the {target} side",
     target=True,
 )
-def _occipital_pain_on_side(f: RecordFacts, a: Action) -> bool:
-    s = f.symptoms
-    if s is None or s.headache is HeadachePattern.NONE or a.side is None:
+def _occipital_pain_on_side(f: Facts, a: Action) -> bool:
+    p = f.state.presentation
+    if p.headache is HeadachePattern.NONE or a.side is None:
         return False
-    painful = s.headache_side or Side.BILATERAL
+    painful = p.headache_side or Side.BILATERAL
     return painful.covers(a.side)
 
 
@@ -1311,18 +852,8 @@ def _occipital_pain_on_side(f: RecordFacts, a: Action) -> bool:
     "no earlier {target} GON block that worked",
     target=True,
 )
-def _gon_block_worked_before(f: RecordFacts, a: Action) -> bool:
-    threshold = f.profile.gon_block_response.value
-    for block in f.of(GreaterOccipitalNerveBlock):
-        outcome = f.outcome(block)
-        if (
-            a.side is not None
-            and block.side.covers(a.side)
-            and outcome is not None
-            and _met(threshold, outcome.relief)
-        ):
-            return True
-    return False
+def _gon_block_worked_before(f: Facts, a: Action) -> bool:
+    return _covers(f.state.gon.worked, a.side)
 
 
 @_fact(
@@ -1332,11 +863,18 @@ def _gon_block_worked_before(f: RecordFacts, a: Action) -> bool:
     "no {target} GON block yet",
     target=True,
 )
-def _gon_block_done(f: RecordFacts, a: Action) -> bool:
-    return any(
-        a.side is not None and b.side.covers(a.side)
-        for b in f.since_failure(GreaterOccipitalNerveBlock)
-    )
+def _gon_block_done(f: Facts, a: Action) -> bool:
+    failed = f.state.cesi.last_failed
+    done = tuple(side for side, since in f.state.gon.done if since.since_failure(failed))
+    return _covers(done, a.side)
+
+
+def _ongoing(f: Facts, drug: Any) -> bool:
+    m = f.state.medication
+    if drug in m.open_ended:
+        return True
+    stop = next((d for found, d in m.stops if found is drug), None)
+    return stop is not None and f.in_force(stop)
 
 
 @_fact(
@@ -1347,8 +885,8 @@ def _gon_block_done(f: RecordFacts, a: Action) -> bool:
     detail=lambda _, a: {"drug": a.drug},
     target=True,
 )
-def _medication_ongoing(f: RecordFacts, a: Action) -> bool:
-    return any(t.drug is a.drug and _ongoing(f, t) for t in f.of(MedicationTrial))
+def _medication_ongoing(f: Facts, a: Action) -> bool:
+    return a.drug in f.state.medication.tried and _ongoing(f, a.drug)
 
 
 @_fact(
@@ -1358,8 +896,8 @@ def _medication_ongoing(f: RecordFacts, a: Action) -> bool:
     "no other gabapentinoid under way",
     target=True,
 )
-def _other_gabapentinoid_ongoing(f: RecordFacts, a: Action) -> bool:
-    return any(t.drug is not a.drug and _ongoing(f, t) for t in f.of(MedicationTrial))
+def _other_gabapentinoid_ongoing(f: Facts, a: Action) -> bool:
+    return any(drug is not a.drug and _ongoing(f, drug) for drug in f.state.medication.tried)
 
 
 @_fact(
@@ -1370,12 +908,8 @@ def _other_gabapentinoid_ongoing(f: RecordFacts, a: Action) -> bool:
     detail=lambda _, a: {"drug": a.drug},
     target=True,
 )
-def _medication_tried_before(f: RecordFacts, a: Action) -> bool:
-    return any(t.drug is a.drug for t in f.of(MedicationTrial))
-
-
-def _ongoing(f: RecordFacts, trial: MedicationTrial) -> bool:
-    return trial.stop_date is None or trial.stop_date >= f.as_of
+def _medication_tried_before(f: Facts, a: Action) -> bool:
+    return a.drug in f.state.medication.tried
 
 
 @_fact(
@@ -1386,39 +920,40 @@ def _ongoing(f: RecordFacts, trial: MedicationTrial) -> bool:
     detail=lambda f, a: {"why": _correlation_why(f, a)},
     target=True,
 )
-def _imaging_correlates(f: RecordFacts, a: Action) -> bool:
+def _imaging_correlates(f: Facts, a: Action) -> bool:
     levels = _correlating(f, a)
     return bool(levels) and all(levels.values())
 
 
-def _correlating(f: RecordFacts, a: Action) -> dict[Segment, list[str]]:
+def _correlating(f: Facts, a: Action) -> dict[Segment, list[str]]:
     """For each level of the target, why its lesion matches the symptoms (empty: it does not).
 
     Every level operated on must correlate (S13): a two-level fusion is not justified by one
     symptomatic level.
     """
-    symptomatic = f.symptomatic_nerves
-    myelopathic = any("myelopathy" in text for _, text in f.red_flags)
+    symptomatic = f.state.presentation.symptomatic_nerves
+    imaging = f.state.imaging
+    myelopathic = f.state.surgical.myelopathic
     sides = (a.foramen.side,) if a.foramen is not None else sorted(LATERAL_SIDES)
     levels: dict[Segment, list[str]] = {}
     for segment in a.segments:
         reasons = levels[segment] = []
         for side in sides:
             foramen = Foramen(segment, side)
-            if foramen in f.foraminal_lesions and foramen.nerve in symptomatic:
+            if foramen in imaging.foraminal_lesions and foramen.nerve in symptomatic:
                 reasons.append(f"{foramen} compresses symptomatic {foramen.nerve}")
-        if a.foramen is None and segment in f.cord_compression_segments and myelopathic:
+        if a.foramen is None and segment in imaging.cord_compression_segments and myelopathic:
             reasons.append(f"cord compression at {segment} with myelopathy")
     return levels
 
 
-def _correlation_why(f: RecordFacts, a: Action) -> str:
+def _correlation_why(f: Facts, a: Action) -> str:
     levels = _correlating(f, a)
     reasons = [reason for found in levels.values() for reason in found]
     missing = ", ".join(str(segment) for segment, found in levels.items() if not found)
     if not missing:
         return "; ".join(reasons)
-    if not f.findings:
+    if not f.state.imaging.has_findings:
         return "no imaging findings"
     if reasons:
         return f"no lesion at {missing} matches the symptoms"
@@ -1432,8 +967,8 @@ def _correlation_why(f: RecordFacts, a: Action) -> str:
     "no foraminal lesion at {target}",
     target=True,
 )
-def _foraminal_lesion_at(f: RecordFacts, a: Action) -> bool:
-    return a.foramen is not None and a.foramen in f.foraminal_lesions
+def _foraminal_lesion_at(f: Facts, a: Action) -> bool:
+    return a.foramen is not None and a.foramen in f.state.imaging.foraminal_lesions
 
 
 @_fact(
@@ -1444,8 +979,8 @@ def _foraminal_lesion_at(f: RecordFacts, a: Action) -> bool:
     detail=lambda _, a: {"segments": ", ".join(map(str, a.segments))},
     target=True,
 )
-def _cord_compression_at(f: RecordFacts, a: Action) -> bool:
-    return any(s in f.cord_compression_segments for s in a.segments)
+def _cord_compression_at(f: Facts, a: Action) -> bool:
+    return any(s in f.state.imaging.cord_compression_segments for s in a.segments)
 
 
 @_fact(
@@ -1456,8 +991,8 @@ def _cord_compression_at(f: RecordFacts, a: Action) -> bool:
     detail=lambda _, a: {"segments": ", ".join(map(str, a.segments))},
     target=True,
 )
-def _instability_at(f: RecordFacts, a: Action) -> bool:
-    return any(isinstance(x, Instability) and x.segment in a.segments for x in f.findings)
+def _instability_at(f: Facts, a: Action) -> bool:
+    return any(s in f.state.imaging.instability_segments for s in a.segments)
 
 
 @_fact(
@@ -1468,10 +1003,8 @@ def _instability_at(f: RecordFacts, a: Action) -> bool:
     detail=lambda _, a: {"segments": ", ".join(map(str, a.segments))},
     target=True,
 )
-def _already_fused(f: RecordFacts, a: Action) -> bool:
-    return any(
-        s in acdf.segments for acdf in f.of(AnteriorCervicalDiscectomyFusion) for s in a.segments
-    )
+def _already_fused(f: Facts, a: Action) -> bool:
+    return any(s in f.state.surgical.fused for s in a.segments)
 
 
 @_fact(
@@ -1481,7 +1014,7 @@ def _already_fused(f: RecordFacts, a: Action) -> bool:
     "not transforaminal",
     target=True,
 )
-def _transforaminal(_: RecordFacts, a: Action) -> bool:
+def _transforaminal(_: Facts, a: Action) -> bool:
     return a.approach is Approach.TRANSFORAMINAL
 
 
@@ -1492,5 +1025,5 @@ def _transforaminal(_: RecordFacts, a: Action) -> bool:
     "routine request",
     target=True,
 )
-def _urgent_request(_: RecordFacts, a: Action) -> bool:
+def _urgent_request(_: Facts, a: Action) -> bool:
     return a.urgency is Urgency.URGENT

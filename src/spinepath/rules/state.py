@@ -1,0 +1,1078 @@
+"""The fact state: what the facts of a record need, folded from its events one at a time.
+
+Rules name facts (:mod:`spinepath.rules.facts`); facts read this state, never the events. A
+state is built for one guideline profile by folding events in record order,
+``state_after = fold(state_before, event)``, so a record grown one event at a time carries its
+state forward instead of replaying its history, and the simulation folds its patients' steps
+into the same state the engine reads. Whatever can be judged when an event arrives (is this
+block positive under the profile? was this visit after the failed injection?) is judged then;
+only what depends on the day of the assessment (how long ago, still lasting, within 12 months)
+is kept as dates and judged by the facts.
+
+Each part has three kinds of field. Facts read the *decision* fields (compared, hashed); dates
+are kept in *date* fields (``metadata={"age": True}``), which facts read only through
+:meth:`FactState.days_since`-style comparisons with the profile's day figures; *notes* keep
+what reason texts quote (relief figures, names) and what the fold itself needs later (ids
+awaiting an outcome). Dates and notes take no part in equality, so two patients in the same
+situation have equal states: :meth:`FactState.key` adds the dates as the few ranges the facts
+can tell apart, and that key is what the simulation remembers decisions by.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import attrs
+
+from spinepath.anatomy import FacetJoint, Foramen, NerveRoot, Segment, Side, SpinalNerve
+from spinepath.model import (
+    AnteriorCervicalDiscectomyFusion,
+    Approach,
+    CentralStenosis,
+    CervicalEpiduralSteroidInjection,
+    ClinicalVisit,
+    DiscHerniation,
+    Event,
+    FacetArthropathy,
+    ForaminalStenosis,
+    GreaterOccipitalNerveBlock,
+    HeadachePattern,
+    HealthFactors,
+    HealthUpdate,
+    HerniationZone,
+    ImagingOrder,
+    ImagingStudy,
+    Instability,
+    Intervention,
+    MedialBranchBlock,
+    Medication,
+    MedicationTrial,
+    NeuroExam,
+    Outcome,
+    OutcomeReport,
+    Patient,
+    PatientRecord,
+    PhysicalTherapyCourse,
+    PostureReview,
+    QualityOfLifeImpact,
+    RadiofrequencyAblation,
+    SelectiveNerveRootBlock,
+    SensoryChange,
+    SpinalCordStimulatorImplant,
+    SpinalCordStimulatorTrial,
+    Surgery,
+    SurgicalConsultation,
+    Symptoms,
+    Trajectory,
+    VisitPurpose,
+)
+from spinepath.model.imaging import ImagingFinding
+from spinepath.rules.actions import kind_of
+from spinepath.rules.phases import ACTION_PHASE, ENTRY, Phase
+from spinepath.rules.profiles import Profile
+
+__all__ = [
+    "HALF_YEAR_DAYS",
+    "YEAR_DAYS",
+    "FactState",
+    "Since",
+    "cesi_worked",
+    "fold",
+    "fold_all",
+    "initial_state",
+    "state_of",
+    "named",
+]
+
+YEAR_DAYS = 365
+"""The rolling 12-month window of injection and ablation limits, in days."""
+HALF_YEAR_DAYS = 183
+"""The rolling 6-month window of injection limits, in days."""
+
+_DEBILITATING = frozenset({QualityOfLifeImpact.SEVERE, QualityOfLifeImpact.DEBILITATING})
+_CHANGED = frozenset({Trajectory.WORSENING, Trajectory.CHANGED})
+_LOSS = {SensoryChange.DIMINISHED: 1, SensoryChange.ABSENT: 2}
+_PURELY_DIAGNOSTIC = (SelectiveNerveRootBlock, MedialBranchBlock, SpinalCordStimulatorTrial)
+_TARGETED_KINDS = ("radiofrequency_ablation", "greater_occipital_nerve_block")
+_ADVANCED_KINDS = ("spinal_cord_stimulator_implant", "regenerative_therapy")
+
+P = TypeVar("P")
+
+
+def _note(default: Any = None) -> Any:
+    """A field that reason texts or the fold read, never a fact's yes or no."""
+    return attrs.field(default=default, eq=False, repr=False)
+
+
+def _date(default: Any = None) -> Any:
+    """A date (or dates) the facts compare with the day of the assessment."""
+    return attrs.field(default=default, eq=False, metadata={"age": True})
+
+
+def cesi_worked(outcome: Outcome, profile: Profile) -> bool:
+    """S0: whether a CESI's outcome is adequate relief that lasts (the profile's relief for at
+    least its number of days; a duration not reported counts as still lasting)."""
+    days = outcome.relief_duration_days
+    lasting = days is None or days >= profile.cesi_adequate_relief_days.value
+    return profile.cesi_adequate_relief.value.met(outcome.relief) and lasting
+
+
+# -- the parts ----------------------------------------------------------------------------------
+
+
+@attrs.frozen(cache_hash=True)
+class Since:
+    """Whether something was done at all, and whether on or after the day the latest CESI's
+    outcome was reported (what "since the CESI failed" means once it has)."""
+
+    ever: bool = False
+    since_report: bool = False
+    last: dt.date | None = _note()
+
+    def done(self, day: dt.date) -> Since:
+        return Since(True, True, day)
+
+    def reported(self, day: dt.date) -> Since:
+        """As of an outcome report of the latest CESI on ``day``."""
+        return Since(self.ever, self.last is not None and self.last >= day, self.last)
+
+    def since_failure(self, failed: bool) -> bool:
+        return self.since_report if failed else self.ever
+
+
+@attrs.frozen(cache_hash=True)
+class Presentation:
+    """What the latest visits say: the pain's pattern and the nerves it points to."""
+
+    seen: bool = False
+    facet_signs: bool = False
+    radicular: bool = False
+    headache: HeadachePattern = HeadachePattern.NONE
+    headache_side: Side | None = None
+    debilitating: bool = False
+    radiating: frozenset[SpinalNerve] = frozenset()
+    examined: frozenset[SpinalNerve] = frozenset()
+    changed_since_imaging: bool = False
+    symptoms: Symptoms | None = _note()
+    changed_on: dt.date | None = _note()
+
+    @property
+    def symptomatic_nerves(self) -> frozenset[SpinalNerve]:
+        """Nerves the patient's pain, sensation or strength points to."""
+        return self.radiating | self.examined
+
+
+@attrs.frozen(cache_hash=True)
+class Imaging:
+    """What the latest cross-sectional study (and any plain film since) shows."""
+
+    cross_sectional: bool = False
+    has_findings: bool = False
+    facet_joints: tuple[FacetJoint, ...] = ()
+    compressive_segments: tuple[Segment, ...] = ()
+    foraminal_lesions: frozenset[Foramen] = frozenset()
+    cord_compression_segments: frozenset[Segment] = frozenset()
+    instability_segments: frozenset[Segment] = frozenset()
+    latest: ImagingStudy | None = _note()
+    plain_films: tuple[ImagingStudy, ...] = _note(())
+    last_on: dt.date | None = _note()
+
+    @property
+    def implicated_nerves(self) -> tuple[SpinalNerve, ...]:
+        """Nerves compressed on imaging: foraminal or paracentral herniation, foraminal
+        stenosis."""
+        return tuple(sorted({foramen.nerve for foramen in self.foraminal_lesions}))
+
+
+CesiTarget = tuple[Any, Segment, Side]
+"""An epidural injection's target: (approach, segment, side)."""
+
+
+@attrs.frozen(cache_hash=True)
+class Injections:
+    """Epidural steroid injections: the latest and its outcome, targets, dates (S0, S5)."""
+
+    last_target: CesiTarget | None = None
+    last_failed: bool = False
+    on_record: bool = False
+    targets: frozenset[CesiTarget] = frozenset()
+    repeat_ok: frozenset[CesiTarget] = frozenset()
+    after_snrb: frozenset[SpinalNerve] = frozenset()
+    dates: tuple[dt.date, ...] = _date(())
+    last_id: str | None = _note()
+    first_id: str | None = _note()
+    last_outcome: Outcome | None = _note()
+    reported_on: dt.date | None = _note()
+    last_at: tuple[tuple[CesiTarget, str, float | None], ...] = _note(())
+    nerve_last_on: tuple[tuple[SpinalNerve, dt.date], ...] = _note(())
+
+
+@attrs.frozen(cache_hash=True)
+class RootBlocks:
+    """Selective nerve root blocks per nerve (S3)."""
+
+    done: frozenset[SpinalNerve] = frozenset()
+    positive: frozenset[SpinalNerve] = frozenset()
+    first_on: tuple[tuple[SpinalNerve, dt.date], ...] = _note(())
+
+
+@attrs.frozen(cache_hash=True)
+class FacetBlocks:
+    """Medial branch blocks per facet joint (S6): positive counts, negatives, targets done."""
+
+    positive: tuple[tuple[FacetJoint, int], ...] = ()
+    negative: frozenset[FacetJoint] = frozenset()
+    joints: frozenset[FacetJoint] = frozenset()
+    targets: tuple[tuple[tuple[Segment, ...], Side], ...] = ()
+
+    def positive_count(self, joint: FacetJoint) -> int:
+        for found, count in self.positive:
+            if found == joint:
+                return count
+        return 0
+
+
+@attrs.frozen(cache_hash=True)
+class Ablations:
+    """Radiofrequency ablations per facet joint (S6): which qualify for a repeat, when."""
+
+    joints: frozenset[FacetJoint] = frozenset()
+    qualifying: frozenset[FacetJoint] = frozenset()
+    targets: tuple[tuple[tuple[Segment, ...], Side], ...] = ()
+    last_on: tuple[tuple[FacetJoint, dt.date], ...] = _date(())
+    dates: tuple[dt.date, ...] = _date(())
+    last_id: tuple[tuple[FacetJoint, str], ...] = _note(())
+
+
+@attrs.frozen(cache_hash=True)
+class OccipitalBlocks:
+    """Greater occipital nerve blocks by the side blocked (S7)."""
+
+    worked: frozenset[Side] = frozenset()
+    done: tuple[tuple[Side, Since], ...] = ()
+
+
+@attrs.frozen(cache_hash=True)
+class Medications:
+    """Nerve-stabilising medication trials per drug (S8)."""
+
+    tried: frozenset[Medication] = frozenset()
+    open_ended: frozenset[Medication] = frozenset()
+    stops: tuple[tuple[Medication, dt.date], ...] = _date(())
+
+
+@attrs.frozen(cache_hash=True)
+class Care:
+    """Re-evaluation, posture review, physical therapy and the advanced interventions."""
+
+    re_evaluated: Since = Since()
+    posture_reviewed: Since = Since()
+    posture_faults: bool = False
+    advanced_pt: Since = Since()
+    scs_trial: bool = False
+    scs_trial_ok: bool = False
+    scs_implanted: bool = False
+    scs_trial_id: str | None = _note()
+    scs_trial_outcome: Outcome | None = _note()
+
+
+@attrs.frozen(cache_hash=True)
+class Outcomes:
+    """The latest treatment outcome (adequate relief now?) and treatments that failed."""
+
+    latest_adequate: bool = False
+    targeted_failed: bool = False
+    blocks_failed: bool = False
+    relief_until: dt.date | None = _date()
+    latest: tuple[str, float] | None = _note()
+    failed: tuple[str, ...] = _note(())
+    failed_blocks: tuple[str, ...] = _note(())
+
+
+@attrs.frozen(cache_hash=True)
+class Surgical:
+    """Operations, consultations and the red flags awaiting a surgeon (S12-S16)."""
+
+    operated: bool = False
+    fused: frozenset[Segment] = frozenset()
+    consulted: bool = False
+    red_flags: tuple[str, ...] = ()
+    unanswered: tuple[str, ...] = ()
+    exams: tuple[tuple[int, NeuroExam], ...] = _note(())
+    flags: tuple[tuple[int, str], ...] = _note(())
+    consulted_at: int = _note(-1)
+    operated_on: dt.date | None = _note()
+    consulted_on: dt.date | None = _note()
+
+    @property
+    def myelopathic(self) -> bool:
+        return any("myelopathy" in text for text in self.red_flags)
+
+
+# -- the state ----------------------------------------------------------------------------------
+
+
+@attrs.frozen(cache_hash=True)
+class FactState:
+    """Everything the facts of one record need under one profile, as of its last event.
+
+    Immutable and hashable: equal states (dates aside) get equal answers on days the facts
+    cannot tell apart (:meth:`key`). Build one with :func:`initial_state` and :func:`fold`, or
+    take a record's with :func:`spinepath.rules.state_of`.
+    """
+
+    profile_name: str
+    phase: Phase = ENTRY
+    health: HealthFactors = attrs.field(factory=HealthFactors)
+    presentation: Presentation = Presentation()
+    imaging: Imaging = Imaging()
+    cesi: Injections = Injections()
+    snrb: RootBlocks = RootBlocks()
+    mbb: FacetBlocks = FacetBlocks()
+    rfa: Ablations = Ablations()
+    gon: OccipitalBlocks = OccipitalBlocks()
+    medication: Medications = Medications()
+    care: Care = Care()
+    outcomes: Outcomes = Outcomes()
+    surgical: Surgical = Surgical()
+    onset: dt.date | None = _date()
+    profile: Profile = attrs.field(eq=False, repr=False, kw_only=True)
+    events: int = _note(0)
+    last_date: dt.date | None = _note()
+    reported_onset: dt.date | None = _note()
+    pending: dict[str, Intervention] = attrs.field(factory=dict, eq=False, repr=False)
+
+    # -- the day of an assessment -----------------------------------------------------------
+    def dates(self) -> Iterable[dt.date]:
+        """Every date the facts compare with the day of an assessment."""
+        for owner, names in _AGE_FIELDS:
+            part = self if owner is None else getattr(self, owner)
+            for name in names:
+                yield from _dates_in(getattr(part, name))
+
+    def after(self, event: Event) -> FactState:
+        """The state once ``event`` is recorded next (what a record carries forward)."""
+        return fold(self, event)
+
+    def key(self, as_of: dt.date) -> tuple[FactState, tuple[int, ...]]:
+        """What the facts can tell of this state on ``as_of``: the state (dates aside) and, for
+        each date, which of the profile's day figures it is at least that many days before
+        ``as_of``. Equal keys get equal answers; the simulation remembers decisions by it."""
+        bounds = _bounds(self.profile)
+        return self, tuple(bisect.bisect_right(bounds, (as_of - d).days) for d in self.dates())
+
+
+def _dates_in(value: Any) -> Iterable[dt.date]:
+    if value is None:
+        return
+    if isinstance(value, dt.date):
+        yield value
+        return
+    for item in value:
+        yield item[1] if isinstance(item, tuple) else item
+
+
+def _age_fields() -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    found: list[tuple[str | None, tuple[str, ...]]] = []
+    for field in attrs.fields(FactState):
+        if field.metadata.get("age"):
+            found.append((None, (field.name,)))
+        elif type(field.default) in _PARTS:
+            part: Any = type(field.default)
+            names = tuple(f.name for f in attrs.fields(part) if f.metadata.get("age"))
+            if names:
+                found.append((field.name, names))
+    return tuple(found)
+
+
+_PARTS = (
+    Presentation,
+    Imaging,
+    Injections,
+    RootBlocks,
+    FacetBlocks,
+    Ablations,
+    OccipitalBlocks,
+    Medications,
+    Care,
+    Outcomes,
+    Surgical,
+)
+_AGE_FIELDS = _age_fields()
+_BOUNDS: dict[int, tuple[int, ...]] = {}
+
+
+def _bounds(profile: Profile) -> tuple[int, ...]:
+    """The day counts the facts compare ages with: the profile's figures in days, the rolling
+    windows, and 1 (a date that is today or later is still in force)."""
+    found = _BOUNDS.get(id(profile))
+    if found is None:
+        days = {1, YEAR_DAYS, HALF_YEAR_DAYS}
+        for field in attrs.fields(type(profile)):
+            figure = getattr(profile, field.name)
+            if getattr(figure, "unit", None) == "days" and isinstance(figure.value, int):
+                days.add(figure.value)
+        found = _BOUNDS[id(profile)] = tuple(sorted(days))
+    return found
+
+
+def initial_state(patient: Patient, profile: Profile) -> FactState:
+    """The state of a record with no events yet."""
+    return FactState(profile.name, health=patient.health, profile=profile)
+
+
+def fold(state: FactState, event: Event) -> FactState:
+    """The state after ``event``, recorded next (events arrive in record order)."""
+    folder = _FOLDERS.get(type(event))
+    changes = folder(state, event) if folder is not None else {}
+    if isinstance(event, Intervention):  # awaits its outcome report
+        changes["pending"] = {**state.pending, event.id: event}
+    kind = kind_of(event)
+    if kind is not None and "phase" not in changes:
+        changes["phase"] = ACTION_PHASE[kind]
+    changes["events"] = state.events + 1
+    changes["last_date"] = event.date
+    if state.events == 0 and "onset" not in changes:
+        changes["onset"] = event.date  # no onset reported: the first recorded event
+    return attrs.evolve(state, **changes)
+
+
+def state_of(record: PatientRecord, profile: Profile, as_of: dt.date | None = None) -> FactState:
+    """The fact state of ``record`` under ``profile`` as of ``as_of`` (its last event by
+    default; events after ``as_of`` are left out).
+
+    The state of the whole record is folded once and kept with the record; a record made by
+    :meth:`~spinepath.PatientRecord.add` from one whose state is known gets its state by
+    folding just the new event. An earlier ``as_of`` folds the events up to that day.
+    """
+    last = record.last_date
+    if as_of is not None and last is not None and last > as_of:
+        events = record.events
+        upto = bisect.bisect_right(events, as_of, key=lambda e: e.date)
+        return fold_all(initial_state(record.patient, profile), events[:upto])
+    key = (_KEPT, id(profile))
+    found = record.derived(key)
+    if isinstance(found, FactState) and found.profile is profile:
+        return found
+    state = fold_all(initial_state(record.patient, profile), record.events)
+    record.keep(key, state)
+    return state
+
+
+_KEPT = "spinepath.rules.state"
+
+
+def fold_all(state: FactState, events: Iterable[Event]) -> FactState:
+    """The state after each of ``events`` in turn."""
+    for event in events:
+        state = fold(state, event)
+    return state
+
+
+# -- folding each kind of event ---------------------------------------------------------------
+
+Changes = dict[str, Any]
+Folder = Callable[[FactState, Any], Changes]
+_FOLDERS: dict[type, Folder] = {}
+
+
+def _folds(*kinds: type) -> Callable[[Folder], Folder]:
+    def register(folder: Folder) -> Folder:
+        for kind in kinds:
+            _FOLDERS[kind] = folder
+        return folder
+
+    return register
+
+
+def _replace(pairs: tuple[tuple[P, Any], ...], key: P, value: Any) -> tuple[tuple[P, Any], ...]:
+    """``pairs`` with ``key`` mapped to ``value`` (added at the end if new)."""
+    out = tuple((k, value if k == key else v) for k, v in pairs)
+    return out if any(k == key for k, _ in pairs) else (*out, (key, value))
+
+
+def _lookup(pairs: tuple[tuple[P, Any], ...], key: P) -> Any:
+    for k, v in pairs:
+        if k == key:
+            return v
+    return None
+
+
+@_folds(HealthUpdate)
+def _health(state: FactState, event: HealthUpdate) -> Changes:
+    return {"health": event.health}
+
+
+@_folds(ClinicalVisit)
+def _visit(state: FactState, event: ClinicalVisit) -> Changes:
+    s = event.symptoms
+    p = state.presentation
+    profile = state.profile
+    changes: Changes = {}
+    if s.quality_of_life is not None:
+        debilitating = s.quality_of_life in _DEBILITATING
+    else:
+        debilitating = s.arm_pain >= profile.surgery_min_arm_pain.value
+    changed_on, changed = p.changed_on, p.changed_since_imaging
+    if s.trajectory in _CHANGED:
+        changed_on = event.date
+        last_imaging = state.imaging.last_on
+        changed = last_imaging is None or last_imaging < event.date
+    examined = p.examined
+    if event.exam is not None:
+        exam = event.exam
+        examined = frozenset(
+            {SpinalNerve(f.root, f.side) for f in exam.weakness}
+            | {SpinalNerve(f.root, f.side) for f in exam.sensory}
+        )
+    changes["presentation"] = Presentation(
+        seen=True,
+        facet_signs=(s.neck_pain > 0 and s.neck_pain >= s.arm_pain)
+        or s.headache is HeadachePattern.CERVICOGENIC_HEADACHE,
+        radicular=s.arm_pain > 0 and (bool(s.radiating) or s.arm_pain >= s.neck_pain),
+        headache=s.headache,
+        headache_side=s.headache_side,
+        debilitating=debilitating,
+        radiating=frozenset(s.radiating),
+        examined=examined,
+        changed_since_imaging=changed,
+        symptoms=s,
+        changed_on=changed_on,
+    )
+    if s.onset is not None:
+        changes["reported_onset"] = s.onset
+        changes["onset"] = s.onset
+    if event.purpose is VisitPurpose.RE_EVALUATION:
+        changes["care"] = attrs.evolve(
+            state.care, re_evaluated=state.care.re_evaluated.done(event.date)
+        )
+    if event.exam is not None:
+        changes["surgical"] = _with_exam(state, event.exam)
+    if event.purpose is VisitPurpose.POST_OPERATIVE and state.phase is Phase.SURGERY:
+        changes["phase"] = Phase.POST_OPERATIVE
+    return changes
+
+
+@_folds(ImagingStudy)
+def _study(state: FactState, event: ImagingStudy) -> Changes:
+    img = state.imaging
+    latest, films = img.latest, img.plain_films
+    if event.modality.shows_soft_tissue:
+        latest = event
+    else:
+        films = (*films, event)
+    found: list[ImagingFinding] = list(latest.findings) if latest else []
+    for study in films:
+        if latest is None or study.date >= latest.date:
+            found.extend(f for f in study.findings if f not in found)
+    return {
+        "imaging": _imaging(found, latest, films, event.date),
+        "presentation": attrs.evolve(state.presentation, changed_since_imaging=False),
+    }
+
+
+def _imaging(
+    findings: list[ImagingFinding],
+    latest: ImagingStudy | None,
+    films: tuple[ImagingStudy, ...],
+    day: dt.date,
+) -> Imaging:
+    joints = {
+        FacetJoint(f.segment, side)
+        for f in findings
+        if isinstance(f, FacetArthropathy)
+        for side in f.side.lateral
+    }
+    compressive = {
+        f.segment
+        for f in findings
+        if isinstance(f, DiscHerniation | ForaminalStenosis | CentralStenosis)
+    }
+    foraminal = frozenset(
+        Foramen(f.segment, side)
+        for f in findings
+        if isinstance(f, ForaminalStenosis)
+        or (isinstance(f, DiscHerniation) and f.zone is not HerniationZone.CENTRAL)
+        for side in f.side.lateral
+    )
+    cord: set[Segment] = set()
+    for f in findings:
+        if isinstance(f, CentralStenosis) and (f.cord_compression or f.cord_signal_change):
+            cord.add(f.segment)
+        if isinstance(f, DiscHerniation) and f.zone is HerniationZone.CENTRAL:
+            cord.add(f.segment)
+    return Imaging(
+        cross_sectional=latest is not None,
+        has_findings=bool(findings),
+        facet_joints=tuple(sorted(joints)),
+        compressive_segments=tuple(sorted(compressive)),
+        foraminal_lesions=foraminal,
+        cord_compression_segments=frozenset(cord),
+        instability_segments=frozenset(f.segment for f in findings if isinstance(f, Instability)),
+        latest=latest,
+        plain_films=films,
+        last_on=day,
+    )
+
+
+@_folds(ImagingOrder)
+def _order(state: FactState, event: ImagingOrder) -> Changes:
+    return {
+        "imaging": attrs.evolve(state.imaging, last_on=event.date),
+        "presentation": attrs.evolve(state.presentation, changed_since_imaging=False),
+    }
+
+
+@_folds(PostureReview)
+def _posture(state: FactState, event: PostureReview) -> Changes:
+    care = state.care
+    return {
+        "care": attrs.evolve(
+            care,
+            posture_reviewed=care.posture_reviewed.done(event.date),
+            posture_faults=event.assessment.needs_correction,
+        )
+    }
+
+
+@_folds(CervicalEpiduralSteroidInjection)
+def _cesi(state: FactState, event: CervicalEpiduralSteroidInjection) -> Changes:
+    c = state.cesi
+    target: CesiTarget = (event.approach, event.segment, event.side)
+    nerve = event.nerve
+    after_snrb = c.after_snrb
+    nerve_last_on = c.nerve_last_on
+    if nerve is not None:
+        first = _lookup(state.snrb.first_on, nerve)
+        if first is not None and event.date >= first:
+            after_snrb = after_snrb | {nerve}
+        nerve_last_on = _replace(nerve_last_on, nerve, event.date)
+    return {
+        "cesi": attrs.evolve(
+            c,
+            last_target=target,
+            last_failed=False,
+            targets=c.targets | {target},
+            repeat_ok=c.repeat_ok - {target},
+            after_snrb=after_snrb,
+            dates=(*c.dates, event.date),
+            last_id=event.id,
+            first_id=c.first_id or event.id,
+            last_outcome=None,
+            reported_on=None,
+            last_at=(*(t for t in c.last_at if t[0] != target), (target, event.id, None)),
+            nerve_last_on=nerve_last_on,
+        )
+    }
+
+
+@_folds(SelectiveNerveRootBlock)
+def _snrb(state: FactState, event: SelectiveNerveRootBlock) -> Changes:
+    b = state.snrb
+    nerve = event.nerve
+    first_on = b.first_on
+    after_snrb = state.cesi.after_snrb
+    changes: Changes = {}
+    if _lookup(first_on, nerve) is None:
+        first_on = (*first_on, (nerve, event.date))
+        injected = _lookup(state.cesi.nerve_last_on, nerve)
+        if injected is not None and injected >= event.date:
+            changes["cesi"] = attrs.evolve(state.cesi, after_snrb=after_snrb | {nerve})
+    changes["snrb"] = attrs.evolve(b, done=b.done | {nerve}, first_on=first_on)
+    return changes
+
+
+def _with_target(
+    targets: tuple[tuple[tuple[Segment, ...], Side], ...], segments: tuple[Segment, ...], side: Side
+) -> tuple[tuple[tuple[Segment, ...], Side], ...]:
+    return targets if (segments, side) in targets else (*targets, (segments, side))
+
+
+@_folds(MedialBranchBlock)
+def _mbb(state: FactState, event: MedialBranchBlock) -> Changes:
+    m = state.mbb
+    return {
+        "mbb": attrs.evolve(
+            m,
+            joints=m.joints | set(event.joints),
+            targets=_with_target(m.targets, event.segments, event.side),
+        )
+    }
+
+
+@_folds(RadiofrequencyAblation)
+def _rfa(state: FactState, event: RadiofrequencyAblation) -> Changes:
+    r = state.rfa
+    last_on, last_id = r.last_on, r.last_id
+    for joint in event.joints:
+        last_on = _replace(last_on, joint, event.date)
+        last_id = _replace(last_id, joint, event.id)
+    return {
+        "rfa": Ablations(
+            joints=r.joints | set(event.joints),
+            qualifying=r.qualifying - set(event.joints),
+            targets=_with_target(r.targets, event.segments, event.side),
+            last_on=last_on,
+            dates=(*r.dates, event.date),
+            last_id=last_id,
+        )
+    }
+
+
+@_folds(GreaterOccipitalNerveBlock)
+def _gon(state: FactState, event: GreaterOccipitalNerveBlock) -> Changes:
+    g = state.gon
+    before = _lookup(g.done, event.side) or Since()
+    done = tuple(sorted(_replace(g.done, event.side, before.done(event.date))))
+    return {"gon": attrs.evolve(g, done=done)}
+
+
+@_folds(MedicationTrial)
+def _medication(state: FactState, event: MedicationTrial) -> Changes:
+    m = state.medication
+    drug = event.drug
+    if event.stop_date is None:
+        return {
+            "medication": attrs.evolve(m, tried=m.tried | {drug}, open_ended=m.open_ended | {drug})
+        }
+    stop = _lookup(m.stops, drug)
+    stops = (
+        m.stops
+        if stop is not None and stop >= event.stop_date
+        else _replace(m.stops, drug, event.stop_date)
+    )
+    return {"medication": attrs.evolve(m, tried=m.tried | {drug}, stops=stops)}
+
+
+@_folds(PhysicalTherapyCourse)
+def _physical_therapy(state: FactState, event: PhysicalTherapyCourse) -> Changes:
+    changes: Changes = {}
+    if event.advanced:
+        care = state.care
+        changes["care"] = attrs.evolve(care, advanced_pt=care.advanced_pt.done(event.date))
+    return changes
+
+
+@_folds(SpinalCordStimulatorTrial)
+def _scs_trial(state: FactState, event: SpinalCordStimulatorTrial) -> Changes:
+    care = attrs.evolve(
+        state.care,
+        scs_trial=True,
+        scs_trial_ok=False,
+        scs_trial_id=event.id,
+        scs_trial_outcome=None,
+    )
+    return {"care": care}
+
+
+@_folds(SpinalCordStimulatorImplant)
+def _scs_implant(state: FactState, event: SpinalCordStimulatorImplant) -> Changes:
+    return {"care": attrs.evolve(state.care, scs_implanted=True)}
+
+
+@_folds(SurgicalConsultation)
+def _consultation(state: FactState, event: SurgicalConsultation) -> Changes:
+    s = state.surgical
+    at = state.events
+    return {
+        "surgical": attrs.evolve(
+            s,
+            consulted=True,
+            consulted_at=at,
+            consulted_on=event.date,
+            unanswered=tuple(text for place, text in s.flags if place > at),
+        )
+    }
+
+
+def _surgery(state: FactState, event: Surgery) -> Changes:
+    s = state.surgical
+    fused = s.fused
+    if isinstance(event, AnteriorCervicalDiscectomyFusion):
+        fused = fused | set(event.segments)
+    consulted = s.consulted_on is not None and s.consulted_on >= event.date
+    return {
+        "surgical": attrs.evolve(
+            s,
+            operated=True,
+            fused=fused,
+            consulted=consulted,
+            red_flags=(),
+            unanswered=(),
+            exams=(),
+            flags=(),
+            operated_on=event.date,
+        )
+    }
+
+
+for _kind in Surgery.__subclasses__():
+    _FOLDERS[_kind] = _surgery
+
+
+@_folds(OutcomeReport)
+def _outcome(state: FactState, event: OutcomeReport) -> Changes:
+    done = state.pending.get(event.intervention_id)
+    if done is None:  # pragma: no cover - a valid record reports outcomes of its interventions
+        return {}
+    pending = dict(state.pending)
+    del pending[event.intervention_id]
+    outcome = event.outcome
+    profile = state.profile
+    changes: Changes = {"pending": pending}
+    failed = not profile.adequate_relief.value.met(outcome.relief)
+    if isinstance(done, CervicalEpiduralSteroidInjection):
+        changes.update(_cesi_outcome(state, done, event))
+    elif isinstance(done, SelectiveNerveRootBlock):
+        b = state.snrb
+        positive = outcome.concordant is not False and profile.snrb_positive_relief.value.met(
+            outcome.relief
+        )
+        if positive:
+            changes["snrb"] = attrs.evolve(b, positive=b.positive | {done.nerve})
+    elif isinstance(done, MedialBranchBlock):
+        changes["mbb"] = _block_outcome(state.mbb, done, outcome, profile)
+    elif isinstance(done, RadiofrequencyAblation):
+        changes["rfa"] = _ablation_outcome(state.rfa, done, outcome, profile)
+    elif isinstance(done, GreaterOccipitalNerveBlock):
+        if profile.gon_block_response.value.met(outcome.relief):
+            g = state.gon
+            changes["gon"] = attrs.evolve(g, worked=g.worked | {done.side})
+    elif isinstance(done, SpinalCordStimulatorTrial) and done.id == state.care.scs_trial_id:
+        ok = profile.scs_trial_success.value.met(outcome.relief)
+        changes["care"] = attrs.evolve(state.care, scs_trial_ok=ok, scs_trial_outcome=outcome)
+    changes["outcomes"] = _outcomes(state, done, outcome, failed)
+    changes["phase"] = _phase_after_outcome(state, done, outcome)
+    return changes
+
+
+def _cesi_outcome(
+    state: FactState, done: CervicalEpiduralSteroidInjection, event: OutcomeReport
+) -> Changes:
+    c = state.cesi
+    outcome = event.outcome
+    profile = state.profile
+    target: CesiTarget = (done.approach, done.segment, done.side)
+    repeat_ok = c.repeat_ok
+    last_at = c.last_at
+    for i, (t, ident, _) in enumerate(last_at):
+        if ident == done.id:
+            last_at = (*last_at[:i], (t, ident, outcome.relief), *last_at[i + 1 :])
+            if profile.repeat_cesi_requires_prior_relief.value.met(outcome.relief):
+                repeat_ok = repeat_ok | {target}
+    changes: Changes = {}
+    if done.id == c.last_id:
+        failed = not cesi_worked(outcome, profile)
+        changes["cesi"] = attrs.evolve(
+            c,
+            last_failed=failed,
+            on_record=True,
+            repeat_ok=repeat_ok,
+            last_outcome=outcome,
+            reported_on=event.date,
+            last_at=last_at,
+        )
+        day = event.date
+        care = state.care
+        changes["care"] = attrs.evolve(
+            care,
+            re_evaluated=care.re_evaluated.reported(day),
+            posture_reviewed=care.posture_reviewed.reported(day),
+            advanced_pt=care.advanced_pt.reported(day),
+        )
+        g = state.gon
+        changes["gon"] = attrs.evolve(g, done=tuple((s, d.reported(day)) for s, d in g.done))
+    else:
+        changes["cesi"] = attrs.evolve(c, on_record=True, repeat_ok=repeat_ok, last_at=last_at)
+    return changes
+
+
+def _block_outcome(
+    m: FacetBlocks, done: MedialBranchBlock, outcome: Outcome, profile: Profile
+) -> FacetBlocks:
+    positive = outcome.concordant is not False and profile.mbb_positive_relief.value.met(
+        outcome.relief
+    )
+    if not positive:
+        return attrs.evolve(m, negative=m.negative | set(done.joints))
+    counts = m.positive
+    for joint in done.joints:
+        counts = _replace(counts, joint, m.positive_count(joint) + 1)
+    return attrs.evolve(m, positive=tuple(sorted(counts)))
+
+
+def _ablation_outcome(
+    r: Ablations, done: RadiofrequencyAblation, outcome: Outcome, profile: Profile
+) -> Ablations:
+    days = outcome.relief_duration_days
+    qualifies = (
+        days is not None
+        and profile.repeat_rfa_prior_relief.value.met(outcome.relief)
+        and days >= profile.repeat_rfa_prior_relief_days.value
+    )
+    qualifying = set(r.qualifying)
+    for joint in done.joints:
+        if _lookup(r.last_id, joint) == done.id:
+            if qualifies:
+                qualifying.add(joint)
+            else:
+                qualifying.discard(joint)
+    return attrs.evolve(r, qualifying=frozenset(qualifying))
+
+
+def _outcomes(state: FactState, done: Intervention, outcome: Outcome, failed: bool) -> Outcomes:
+    o = state.outcomes
+    changes: Changes = {}
+    if not isinstance(done, _PURELY_DIAGNOSTIC):
+        days = outcome.relief_duration_days
+        changes["latest_adequate"] = state.profile.adequate_relief.value.met(outcome.relief)
+        changes["relief_until"] = None if days is None else done.date + dt.timedelta(days=days)
+        changes["latest"] = (named(done.kind), outcome.relief)
+    if failed:
+        later_cesi = isinstance(done, CervicalEpiduralSteroidInjection) and (
+            done.id != state.cesi.first_id
+        )
+        if done.kind in _TARGETED_KINDS or done.kind in _ADVANCED_KINDS or later_cesi:
+            changes["targeted_failed"] = True
+            changes["failed"] = _in_order((*o.failed, done.kind))
+        blocks = done.kind in _TARGETED_KINDS or (
+            later_cesi and getattr(done, "approach", None) is Approach.TRANSFORAMINAL
+        )
+        if blocks:
+            changes["blocks_failed"] = True
+            changes["failed_blocks"] = _in_order((*o.failed_blocks, done.kind))
+    return attrs.evolve(o, **changes) if changes else o
+
+
+_FAILED_ORDER = (*_TARGETED_KINDS, *_ADVANCED_KINDS, "cesi")
+
+
+def _in_order(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """Failed treatments in the order reason texts list them: by kind, then as recorded."""
+    return tuple(sorted(kinds, key=_FAILED_ORDER.index))
+
+
+def named(kind: str) -> str:
+    """An event's kind as words for reason texts (``radiofrequency ablation``, ``CESI``)."""
+    return _ACRONYMS.get(kind, kind.replace("_", " "))
+
+
+_ACRONYMS = {"cesi": "CESI", "acdf": "ACDF"}
+
+
+def _phase_after_outcome(state: FactState, done: Intervention, outcome: Outcome) -> Phase:
+    """An outcome can move the patient on: an operation's to post-operative follow-up,
+    adequate relief from a treatment to maintenance, a failed CESI to re-evaluation."""
+    if isinstance(done, Surgery):
+        return Phase.POST_OPERATIVE
+    if done.diagnostic:
+        return state.phase
+    if isinstance(done, CervicalEpiduralSteroidInjection):  # S0: relief must also last
+        return Phase.MAINTENANCE if cesi_worked(outcome, state.profile) else Phase.RE_EVALUATION
+    adequate = state.profile.adequate_relief.value.met(outcome.relief)
+    return Phase.MAINTENANCE if adequate else state.phase
+
+
+# -- red flags (S12) --------------------------------------------------------------------------
+
+
+def _with_exam(state: FactState, exam: NeuroExam) -> Surgical:
+    """The red flags once ``exam`` is recorded: each with where (the place of the event) the
+    unbroken run of exams showing it began; only exams since the last operation count (what an
+    earlier exam showed is what the surgeon decompressed)."""
+    s = state.surgical
+    exams = (*s.exams, (state.events, exam))
+    flags = _red_flags(exams, state.profile)
+    return attrs.evolve(
+        s,
+        exams=exams,
+        flags=flags,
+        red_flags=tuple(text for _, text in flags),
+        unanswered=tuple(text for place, text in flags if place > s.consulted_at),
+    )
+
+
+def _red_flags(
+    exams: tuple[tuple[int, NeuroExam], ...], profile: Profile
+) -> tuple[tuple[int, str], ...]:
+    latest = exams[-1][1]
+    flags = [
+        (_first_shown(exams, _sign_present(sign)), f"myelopathy sign: {sign.replace('_', ' ')}")
+        for sign in latest.myelopathy.present
+    ]
+    limit: int = profile.mjoa_myelopathy_max.value
+    if latest.mjoa is not None and latest.mjoa <= limit:
+        shown = _first_shown(exams, lambda e: e.mjoa is not None and e.mjoa <= limit)
+        flags.append((shown, f"myelopathy: mJOA {latest.mjoa} (<= {limit})"))
+    for motor in latest.motor:
+        root, side = motor.root, motor.side
+        weaker = _progression(exams, 5 - motor.grade, _weakness, root, side)
+        if weaker is not None:
+            text = f"progressive weakness: {side} {root} MRC {5 - weaker[1]} -> {motor.grade}"
+            flags.append((weaker[0], text))
+    for sensory in latest.sensory:
+        root, side = sensory.root, sensory.side
+        loss = _progression(exams, _LOSS.get(sensory.change, 0), _sensory_loss, root, side)
+        if loss is not None:
+            flags.append((loss[0], f"progressive sensory loss: {side} {root} {sensory.change}"))
+    return tuple(flags)
+
+
+def _first_shown(
+    exams: tuple[tuple[int, NeuroExam], ...], shown: Callable[[NeuroExam], bool]
+) -> int:
+    """Where the unbroken run of recent exams showing a sign (the latest does) began."""
+    first = exams[-1][0]
+    for place, exam in reversed(exams):
+        if not shown(exam):
+            break
+        first = place
+    return first
+
+
+def _progression(
+    exams: tuple[tuple[int, NeuroExam], ...],
+    deficit: int,
+    measure: Callable[[NeuroExam, NerveRoot, Side], int | None],
+    root: NerveRoot,
+    side: Side,
+) -> tuple[int, int] | None:
+    """A deficit of the latest exam that is worse than an earlier exam since the last
+    operation: where the current run of exams at least this bad began, and the deficit just
+    before it; None when the deficit is not progressive.
+
+    The run matters: a later exam that finds the same deficit again (a re-evaluation visit)
+    must not erase a progression before a surgeon has seen it.
+    """
+    if deficit <= 0:
+        return None
+    shown = exams[-1][0]
+    for place, exam in reversed(exams):
+        value = measure(exam, root, side)
+        if value is None:  # not examined there: the run goes on
+            continue
+        if value < deficit:
+            return shown, value
+        shown = place
+    return None
+
+
+def _sign_present(sign: str) -> Callable[[NeuroExam], bool]:
+    return lambda exam: bool(getattr(exam.myelopathy, sign))
+
+
+def _weakness(exam: NeuroExam, root: NerveRoot, side: Side) -> int | None:
+    """How weak a myotome is: 0 normal (MRC 5) ... 5 no contraction; None when not tested."""
+    grade = exam.strength(root, side)
+    return None if grade is None else 5 - grade
+
+
+def _sensory_loss(exam: NeuroExam, root: NerveRoot, side: Side) -> int:
+    """How much sensation is lost in a dermatome: 0 none, 1 diminished, 2 absent."""
+    return max(
+        (_LOSS.get(f.change, 0) for f in exam.sensory if f.root is root and f.side is side),
+        default=0,
+    )
