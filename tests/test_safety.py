@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import attrs
 import pytest
@@ -470,7 +471,7 @@ def next_events(draw: st.DrawFn, moment: Moment) -> Event:
             action = draw(st.sampled_from(assessment.options)).action
         else:
             action = draw(sps.actions())
-        details: dict[str, object] = {}
+        details: dict[str, Any] = {}
         if action.kind is ActionKind.POSTURE_REVIEW:
             details["assessment"] = draw(sps.posture_assessments())
         if draw(st.integers(0, 5)) == 0:

@@ -1,15 +1,15 @@
 """The fast path against the record-by-record path: same trajectories, same distributions.
 
 The record-by-record path keeps every patient's real record and asks :func:`spinepath.assess`
-at every step; the fast path evaluates the rule catalogue over the whole cohort with numpy and
-remembers states. Both draw the same random numbers, so for the same seed they must produce
-the very same trajectories; on different seeds, the same distributions.
+at every step; the fast path folds each patient's steps into the same fact state a record
+carries and remembers decisions by the state's key. Both draw the same random numbers, so for
+the same seed they must produce the very same trajectories; on different seeds, the same
+distributions.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -18,18 +18,11 @@ import pytest
 from spinepath.anatomy import Segment, Side
 from spinepath.pathway import Assessment, Option
 from spinepath.rules.actions import Action, ActionKind
-from spinepath.sim import FastPathMismatch, Results, StepContext, oracles, simulate, vector
+from spinepath.rules.state import FactState
+from spinepath.sim import FastPathMismatch, Results, StepContext, oracles, simulate
 
 POLICIES = ("engine", "early-surgical-referral", "exhaust-non-surgical", "no-rfa")
 PROFILES = ("consensus-2022", "strict-payer")
-
-
-def test_the_fast_path_is_written_for_this_engine() -> None:
-    assert vector.supported(), (
-        "spinepath.sim.vector no longer matches the engine (rules/facts.py, pathway/machine.py, "
-        "events.py, engine.py or Action changed): check the vectorised facts against the change, "
-        "run this file, then set vector.FINGERPRINT to vector.fingerprint()"
-    )
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -42,10 +35,10 @@ def test_identical_trajectories(policy: str, profile: str) -> None:
 
 
 def test_remembering_states_changes_nothing() -> None:
-    remembered = simulate(20_000, seed=8, policy="exhaust-non-surgical")
+    remembered = simulate(3_000, seed=8, policy="exhaust-non-surgical")
     oracles.REMEMBER_STATES = False
     try:
-        classified = simulate(20_000, seed=8, policy="exhaust-non-surgical")
+        classified = simulate(3_000, seed=8, policy="exhaust-non-surgical")
     finally:
         oracles.REMEMBER_STATES = True
     assert remembered.same_as(classified)
@@ -93,7 +86,7 @@ def _furthest(results: Results) -> np.ndarray:
 @pytest.mark.parametrize("policy", ["engine", "early-surgical-referral"])
 def test_same_distributions_on_independent_samples(policy: str) -> None:
     record = simulate(1_200, seed=101, policy=policy, engine="record")
-    fast = simulate(20_000, seed=202, policy=policy)
+    fast = simulate(6_000, seed=202, policy=policy)
     stat, dof = _chi_square(_furthest(record), _furthest(fast))
     assert stat < CHI2_0001[dof], ("furthest phase", stat, dof)
     procedures = [
@@ -119,29 +112,15 @@ def test_same_distributions_on_independent_samples(policy: str) -> None:
             assert distance < critical, (column, distance, critical)
 
 
-def test_a_wrong_classification_is_caught_against_the_engine(
+def test_a_wrong_remembered_decision_is_caught_against_the_engine(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    about_target, compute = vector.VECTOR_FACTS["re_evaluated"]
-
-    def broken(ctx: vector.FactContext) -> np.ndarray:
-        held: np.ndarray = compute(ctx)
-        return ~held
-
-    monkeypatch.setitem(vector.VECTOR_FACTS, "re_evaluated", (about_target, broken))
+    # A key that keeps only the phase: patients in the same phase would share decisions, and
+    # the check of remembered decisions against each patient's own state must object.
+    monkeypatch.setattr(FactState, "key", lambda self, as_of: (self.phase, ()))
     monkeypatch.setattr(oracles, "_FAST_MEMOS", {})
-    with pytest.raises(FastPathMismatch, match="differently from the engine"):
-        simulate(50, seed=3, verify=10**6)
-
-
-def test_a_changed_engine_falls_back_to_records(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(vector, "FINGERPRINT", "0" * 16)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fallback = simulate(60, seed=4)
-    assert any("record by record" in str(w.message) for w in caught)
-    monkeypatch.undo()
-    assert fallback.same_as(simulate(60, seed=4))
+    with pytest.raises(FastPathMismatch, match="that the engine does not take"):
+        simulate(400, seed=3, verify=10**6)
 
 
 def random_legal(assessment: Assessment, context: StepContext) -> Option | None:

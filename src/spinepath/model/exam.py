@@ -90,10 +90,13 @@ class MyelopathySigns:
     @property
     def present(self) -> tuple[str, ...]:
         """Names of the signs found."""
-        return tuple(a.name for a in attrs.fields(MyelopathySigns) if getattr(self, a.name))
+        return tuple(name for name in _SIGNS if getattr(self, name))
 
     def __bool__(self) -> bool:
         return bool(self.present)
+
+
+_SIGNS = tuple(a.name for a in attrs.fields(MyelopathySigns))
 
 
 @attrs.frozen(kw_only=True)

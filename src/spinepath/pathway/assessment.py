@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import attrs
 
 from spinepath.pathway.phases import Phase
 from spinepath.rules.actions import Action, ActionKind
 
-__all__ = ["Assessment", "Option", "Reason", "Status"]
+__all__ = ["Assessment", "Explainer", "Judgement", "Option", "Reason", "Status"]
 
 
 class Status(enum.StrEnum):
@@ -35,7 +34,22 @@ class Reason:
         return f"{self.rule}: {self.text}"
 
 
-Explainer = Callable[[], tuple[tuple[Reason, ...], tuple[Reason, ...]]]
+class Explainer(Protocol):
+    """What writes an option's reasons when they are first read (the engine's facts of the
+    assessed record, shared by every option of one assessment)."""
+
+    def explain(
+        self, action: Action, status: Status
+    ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]: ...
+
+
+class Judgement(NamedTuple):
+    """One candidate as the engine classified it, before any text is written."""
+
+    action: Action
+    status: Status
+    urgent: bool = False
+    rank: int | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -54,15 +68,17 @@ class Option:
     status: Status
     urgent: bool = False
     rank: int | None = None
-    _explain: Explainer = attrs.field(repr=False, alias="explain")
-    _texts: list[tuple[tuple[Reason, ...], tuple[Reason, ...]]] = attrs.field(
-        init=False, factory=list, repr=False
+    _why: Explainer = attrs.field(repr=False, alias="why")
+    _texts: tuple[tuple[Reason, ...], tuple[Reason, ...]] | None = attrs.field(
+        init=False, default=None, repr=False
     )
 
     def _written(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-        if not self._texts:
-            self._texts.append(self._explain())
-        return self._texts[0]
+        texts = self._texts
+        if texts is None:
+            texts = self._why.explain(self.action, self.status)
+            object.__setattr__(self, "_texts", texts)
+        return texts
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -93,27 +109,69 @@ class Option:
         return str(self.action)
 
 
-@attrs.frozen(kw_only=True)
+_Options = tuple[tuple[Option, ...], tuple[Option, ...], tuple[Option, ...]]
+
+
+@attrs.frozen(kw_only=True, eq=False)
 class Assessment:
-    """The engine's answer for one record on one date under one guideline profile."""
+    """The engine's answer for one record on one date under one guideline profile.
+
+    ``judgements`` is the classification itself: every candidate with its status (ranked
+    recommendations first, then allowed, then blocked). The :class:`Option` values, and their
+    reason texts, are made when first read.
+    """
 
     as_of: dt.date
     profile: str
     phase: Phase
     red_flags: tuple[str, ...]
-    recommended: tuple[Option, ...]
-    allowed: tuple[Option, ...]
-    blocked: tuple[Option, ...]
+    judgements: tuple[Judgement, ...]
+    _why: Explainer = attrs.field(repr=False, alias="why")
+    _built: _Options | None = attrs.field(init=False, default=None, repr=False)
+
+    def _options(self) -> _Options:
+        built = self._built
+        if built is None:
+            why = self._why
+            parts: dict[Status, list[Option]] = {status: [] for status in Status}
+            for j in self.judgements:
+                parts[j.status].append(
+                    Option(action=j.action, status=j.status, urgent=j.urgent, rank=j.rank, why=why)
+                )
+            built = (
+                tuple(parts[Status.RECOMMENDED]),
+                tuple(parts[Status.ALLOWED]),
+                tuple(parts[Status.BLOCKED]),
+            )
+            object.__setattr__(self, "_built", built)
+        return built
+
+    @property
+    def recommended(self) -> tuple[Option, ...]:
+        """Recommended options, ranked (urgent first)."""
+        return self._options()[0]
+
+    @property
+    def allowed(self) -> tuple[Option, ...]:
+        """Legal options no rule favours now."""
+        return self._options()[1]
+
+    @property
+    def blocked(self) -> tuple[Option, ...]:
+        """Options with a failed precondition."""
+        return self._options()[2]
 
     @property
     def options(self) -> tuple[Option, ...]:
         """Every candidate: recommended (ranked), then allowed, then blocked."""
-        return (*self.recommended, *self.allowed, *self.blocked)
+        recommended, allowed, blocked = self._options()
+        return (*recommended, *allowed, *blocked)
 
     @property
     def first(self) -> Option | None:
         """The top recommendation, if any."""
-        return self.recommended[0] if self.recommended else None
+        recommended = self._options()[0]
+        return recommended[0] if recommended else None
 
     def option(self, action: Action) -> Option | None:
         """The option for ``action`` if it is among the candidates."""
@@ -124,6 +182,17 @@ class Assessment:
 
     def of_kind(self, kind: ActionKind) -> tuple[Option, ...]:
         return tuple(o for o in self.options if o.action.kind is kind)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.as_of, self.profile, self.phase, self.red_flags, self._options())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.as_of, self.profile, self.phase, self.judgements))
 
     def to_dict(self) -> dict[str, Any]:
         """The assessment as a JSON-ready document (``schema_version`` 1)."""

@@ -22,15 +22,25 @@ from spinepath.model import (
     PatientRecord,
     Urgency,
 )
-from spinepath.pathway.assessment import Assessment, Option, Reason, Status
+from spinepath.pathway.assessment import Assessment, Judgement, Option, Reason, Status
 from spinepath.pathway.events import action_of
 from spinepath.rules.actions import Action, ActionKind, action
 from spinepath.rules.catalogue import Rule, rules_for
-from spinepath.rules.facts import Facts, RecordFacts, lookup
+from spinepath.rules.facts import FACTS, Facts, RecordFacts
 from spinepath.rules.profiles import CONSENSUS_2022, Profile
 from spinepath.rules.state import FactState, state_of
 
-__all__ = ["apply", "assess", "assess_state", "candidates", "check", "evaluate"]
+__all__ = [
+    "apply",
+    "assess",
+    "assess_state",
+    "assessment_of",
+    "candidates",
+    "check",
+    "classify",
+    "evaluate",
+    "evaluate_state",
+]
 
 K = ActionKind
 
@@ -67,25 +77,60 @@ def assess(
 def assess_state(state: FactState, as_of: dt.date) -> Assessment:
     """:func:`assess` for a fact state (a record's, folded under a profile) on ``as_of``."""
     facts = Facts(state, as_of)
-    judged = [(action, *_CLASSIFIERS[action.kind](facts, action)) for action in candidates(facts)]
-    recommended = sorted(
-        (j for j in judged if j[2] and not j[1]), key=lambda j: (not j[3], j[0].sort_key)
-    )
-    ranked = tuple(
-        _option(facts, action, Status.RECOMMENDED, urgent, rank)
-        for rank, (action, _, _, urgent) in enumerate(recommended, start=1)
-    )
-    allowed = tuple(_option(facts, j[0], Status.ALLOWED) for j in judged if not j[1] and not j[2])
-    blocked = tuple(_option(facts, j[0], Status.BLOCKED) for j in judged if j[1])
+    return assessment_of(facts, classify(facts))
+
+
+def assessment_of(facts: Facts, judgements: tuple[Judgement, ...]) -> Assessment:
+    """The assessment of ``facts`` classified as ``judgements`` (by :func:`classify`)."""
+    state = facts.state
     return Assessment(
-        as_of=as_of,
+        as_of=facts.as_of,
         profile=state.profile.name,
         phase=state.phase,
         red_flags=state.surgical.red_flags,
-        recommended=ranked,
-        allowed=allowed,
-        blocked=blocked,
+        judgements=judgements,
+        why=_Why(facts),
     )
+
+
+def classify(facts: Facts) -> tuple[Judgement, ...]:
+    """Every candidate with its status: ranked recommendations (urgent first, then in the
+    catalogue's order), allowed, blocked. Yes/no checks only; no text is written."""
+    recommended: list[tuple[bool, tuple[int, str], Action]] = []
+    allowed: list[Judgement] = []
+    blocked: list[Judgement] = []
+    for candidate in candidates(facts):
+        is_blocked, favoured, urgent = _CLASSIFIERS[candidate.kind](facts, candidate)
+        if is_blocked:
+            blocked.append(Judgement(candidate, Status.BLOCKED))
+        elif favoured:
+            recommended.append((not urgent, candidate.sort_key, candidate))
+        else:
+            allowed.append(Judgement(candidate, Status.ALLOWED))
+    recommended.sort(key=_ranking)
+    ranked = [
+        Judgement(chosen, Status.RECOMMENDED, not later, rank)
+        for rank, (later, _, chosen) in enumerate(recommended, start=1)
+    ]
+    return (*ranked, *allowed, *blocked)
+
+
+def _ranking(item: tuple[bool, tuple[int, str], Action]) -> tuple[bool, tuple[int, str]]:
+    return item[0], item[1]
+
+
+class _Why:
+    """Writes the reasons of an assessment's options on first read, from its facts."""
+
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+
+    def explain(
+        self, action: Action, status: Status
+    ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        return _explain(self.facts, action, status)
 
 
 def evaluate(
@@ -96,7 +141,12 @@ def evaluate(
 ) -> Option:
     """Judge one action, whether or not :func:`assess` would list it (no rank is given)."""
     day = as_of or record.last_date or record.patient.birth_date
-    return _judge(RecordFacts(record, profile, day), action)
+    return evaluate_state(state_of(record, profile, day), action, day)
+
+
+def evaluate_state(state: FactState, action: Action, as_of: dt.date) -> Option:
+    """:func:`evaluate` for a fact state on ``as_of``."""
+    return _judge(Facts(state, as_of), action)
 
 
 def check(
@@ -223,24 +273,15 @@ def _judge(facts: Facts, action: Action) -> Option:
     """Classify one action with yes/no checks only."""
     blocked, favoured, urgent = _CLASSIFIERS[action.kind](facts, action)
     status = Status.BLOCKED if blocked else Status.RECOMMENDED if favoured else Status.ALLOWED
-    return _option(facts, action, status, urgent and not blocked)
+    return Option(action=action, status=status, urgent=urgent and not blocked, why=_Why(facts))
 
 
-def _option(
-    facts: Facts,
-    action: Action,
-    status: Status,
-    urgent: bool = False,
-    rank: int | None = None,
-) -> Option:
-    """An option whose reason texts are written on first read."""
-    return Option(
-        action=action,
-        status=status,
-        urgent=urgent,
-        rank=rank,
-        explain=lambda: _explain(facts, action, status),
-    )
+def _leaf(name: str) -> str:
+    """How a compiled check reads a fact: whole-record facts once per assessment (cached in
+    ``facts.general``), facts about the target by calling their definition."""
+    if FACTS[name].about_target:
+        return f"t_{name}(facts, a)"
+    return f"G[{name!r}]"
 
 
 Classifier = Callable[[Facts, Action], tuple[bool, bool, bool]]
@@ -252,29 +293,28 @@ def _classifier(kind: ActionKind) -> Classifier:
     lines = [
         "def classify(facts, a):",
         "    G = facts.general",
-        "    T = facts.targeted",
         "    blocked = favoured = urgent = False",
     ]
     for rule in rules_for(kind):
         indent = "    "
         if rule.scope is not None:
-            lines.append(f"{indent}if {rule.scope.python(lookup)}:")
+            lines.append(f"{indent}if {rule.scope.python(_leaf)}:")
             indent += "    "
         body: list[str] = []
         if rule.requires is not None:
-            body.append(f"if not {rule.requires.python(lookup)}:")
+            body.append(f"if not {rule.requires.python(_leaf)}:")
             body.append("    blocked = True")
             if rule.favours is not None:
-                body.append(f"elif {rule.favours.python(lookup)}:")
+                body.append(f"elif {rule.favours.python(_leaf)}:")
                 body.append(f"    favoured = True; urgent = urgent or {rule.urgent}")
         elif rule.favours is not None:
-            body.append(f"if {rule.favours.python(lookup)}:")
+            body.append(f"if {rule.favours.python(_leaf)}:")
             body.append(f"    favoured = True; urgent = urgent or {rule.urgent}")
         else:
             body.append("pass")
         lines.extend(indent + line for line in body)
     lines.append("    return blocked, favoured, urgent")
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {f"t_{name}": d.compute for name, d in FACTS.items()}
     exec(compile("\n".join(lines) + "\n", f"<classifier {kind}>", "exec"), namespace)
     classify: Classifier = namespace["classify"]
     return classify

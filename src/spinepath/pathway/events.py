@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from spinepath.errors import InvalidValue
@@ -49,12 +50,20 @@ _ADVANCED_PT = (
 )
 
 
+Construct = Callable[..., Any]
+
+
+def _checked(cls: Any, **values: Any) -> Any:
+    return cls(**values)
+
+
 def make_event(
     action: Action,
     *,
     id: str,
     date: dt.date,
     record: PatientRecord | None = None,
+    construct: Construct = _checked,
     **details: Any,
 ) -> Event:
     """The event that performs ``action`` on ``date``.
@@ -62,7 +71,9 @@ def make_event(
     ``details`` supply what an action cannot know and override defaults: ``symptoms`` (and
     ``exam``) for a re-evaluation visit, which default to the latest recorded in ``record``;
     ``assessment`` for a posture review; ``daily_dose_mg``, ``focus``, ``steroid``, ``therapy``,
-    ``reason``, ``override`` and so on for the others.
+    ``reason``, ``override`` and so on for the others. ``construct(cls, **fields)`` builds the
+    event (the class itself, checking every field, unless a caller that made the values itself
+    says otherwise: the simulation).
     """
     base: dict[str, Any] = {"id": id, "date": date}
     kind = action.kind
@@ -74,11 +85,15 @@ def make_event(
                 details.setdefault("exam", visits[-1].exam)
         if "symptoms" not in details:
             raise InvalidValue("symptoms", "required to record a re-evaluation visit")
-        return ClinicalVisit(**base, purpose=VisitPurpose.RE_EVALUATION, **details)
+        event: Event = construct(
+            ClinicalVisit, **base, purpose=VisitPurpose.RE_EVALUATION, **details
+        )
+        return event
     if kind is K.POSTURE_REVIEW:
         if "assessment" not in details:
             raise InvalidValue("assessment", "required to record a posture review")
-        return PostureReview(**base, **details)
+        review: Event = construct(PostureReview, **base, **details)
+        return review
     target: dict[str, Any] = {}
     cls: type[Event]
     if kind is K.DISCHARGE:
@@ -131,7 +146,8 @@ def make_event(
     else:
         cls = PosteriorLaminoforaminotomy
         target = {"segment": action.segments[0], "side": action.side}
-    return cls(**{**base, **target, **details})
+    made: Event = construct(cls, **{**base, **target, **details})
+    return made
 
 
 def action_of(event: Event) -> Action | None:

@@ -9,17 +9,21 @@ assessment. Facts about a target (``mbb_positive``) read the action being judged
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 from spinepath.anatomy import LATERAL_SIDES, Foramen, Segment, Side, SpinalNerve
-from spinepath.model import Approach, HeadachePattern, PatientRecord, Urgency
+from spinepath.model import Approach, HeadachePattern, HealthFactors, PatientRecord, Urgency
 from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.profiles import Profile, Threshold
 from spinepath.rules.state import (
+    ADVANCED_PT,
     HALF_YEAR_DAYS,
+    POSTURE_REVIEW,
+    RE_EVALUATION,
     YEAR_DAYS,
     FactState,
     cesi_worked,
@@ -27,7 +31,7 @@ from spinepath.rules.state import (
     state_of,
 )
 
-__all__ = ["FACTS", "FactDefinition", "Facts", "RecordFacts", "cesi_worked", "lookup"]
+__all__ = ["FACTS", "FactDefinition", "Facts", "RecordFacts", "cesi_worked"]
 
 Check = Callable[["Facts", Action], bool]
 Detail = Callable[["Facts", Action], dict[str, Any]]
@@ -78,20 +82,20 @@ class Facts:
     its own). Everything a fact reads comes from :attr:`state` and :attr:`as_of`.
     """
 
-    __slots__ = ("_candidates", "as_of", "general", "profile", "state", "targeted")
+    __slots__ = ("__weakref__", "_candidates", "as_of", "general", "profile", "state")
 
     def __init__(self, state: FactState, as_of: dt.date) -> None:
         self.state = state
         self.profile: Profile = state.profile
         self.as_of = as_of
         self.general = _General(self)
-        self.targeted = _Targeted(self)
         self._candidates: tuple[SpinalNerve, ...] | None = None
 
     # -- the FactSource protocol ---------------------------------------------------------------
     def holds(self, name: str, action: Action) -> bool:
-        if FACTS[name].about_target:
-            return self.targeted[name, action]
+        definition = FACTS[name]
+        if definition.about_target:
+            return bool(definition.compute(self, action))
         return self.general[name]
 
     def describe(self, name: str, action: Action, held: bool) -> str:
@@ -139,41 +143,24 @@ def RecordFacts(record: PatientRecord, profile: Profile, as_of: dt.date) -> Fact
 
 
 class _General(dict[str, bool]):
-    """Facts about the record as a whole, computed on first lookup."""
+    """Facts about the record as a whole, each computed on first lookup (a weak reference to
+    the facts keeps the pair free of reference cycles, so no garbage collector is needed to
+    free them)."""
 
-    __slots__ = ("facts",)
+    __slots__ = ("_facts",)
 
     def __init__(self, facts: Facts) -> None:
         super().__init__()
-        self.facts = facts
+        self._facts = weakref.ref(facts)
 
     def __missing__(self, name: str) -> bool:
-        value = self[name] = bool(FACTS[name].compute(self.facts, _NO_TARGET))
-        return value
-
-
-class _Targeted(dict[tuple[str, Action], bool]):
-    """Facts about an action's target, computed on first lookup."""
-
-    __slots__ = ("facts",)
-
-    def __init__(self, facts: Facts) -> None:
-        super().__init__()
-        self.facts = facts
-
-    def __missing__(self, key: tuple[str, Action]) -> bool:
-        value = self[key] = bool(FACTS[key[0]].compute(self.facts, key[1]))
+        facts = self._facts()
+        assert facts is not None  # the facts own this table
+        value = self[name] = bool(FACTS[name].compute(facts, _NO_TARGET))
         return value
 
 
 _NO_TARGET = Action(kind=ActionKind.DISCHARGE)  # what facts about the whole record are given
-
-
-def lookup(name: str) -> str:
-    """Python source that reads a fact inside compiled rule checks (``facts`` and ``a`` bound)."""
-    if FACTS[name].about_target:
-        return f"T[{name!r}, a]"
-    return f"G[{name!r}]"
 
 
 def _pct(value: float) -> str:
@@ -250,7 +237,7 @@ def _adequate_relief(f: Facts, _: Action) -> bool:
     "not re-evaluated since the CESI failed",
 )
 def _re_evaluated(f: Facts, _: Action) -> bool:
-    return f.state.care.re_evaluated.since_failure(f.state.cesi.last_failed)
+    return RE_EVALUATION in f.state.since_failure.done
 
 
 @_fact(
@@ -291,7 +278,7 @@ def _several_candidate_roots(f: Facts, _: Action) -> bool:
     "posture not reviewed since the CESI failed",
 )
 def _posture_reviewed(f: Facts, _: Action) -> bool:
-    return f.state.care.posture_reviewed.since_failure(f.state.cesi.last_failed)
+    return POSTURE_REVIEW in f.state.since_failure.done
 
 
 @_fact(
@@ -373,7 +360,7 @@ def _consulted(f: Facts, _: Action) -> bool:
     "no advanced physical therapy yet",
 )
 def _advanced_pt_tried(f: Facts, _: Action) -> bool:
-    return f.state.care.advanced_pt.ever
+    return f.state.care.advanced_pt_tried
 
 
 @_fact(
@@ -383,7 +370,7 @@ def _advanced_pt_tried(f: Facts, _: Action) -> bool:
     "no advanced physical therapy since the CESI failed",
 )
 def _advanced_pt_since_failure(f: Facts, _: Action) -> bool:
-    return f.state.care.advanced_pt.since_failure(f.state.cesi.last_failed)
+    return ADVANCED_PT in f.state.since_failure.done
 
 
 @_fact(
@@ -460,7 +447,7 @@ def _conservative_care_long_enough(f: Facts, _: Action) -> bool:
     "active infection",
 )
 def _no_active_infection(f: Facts, _: Action) -> bool:
-    return not f.state.health.active_infection
+    return not f.state.safety.infection
 
 
 @_fact(
@@ -470,14 +457,14 @@ def _no_active_infection(f: Facts, _: Action) -> bool:
     "bleeding risk (anticoagulation or bleeding disorder)",
 )
 def _no_bleeding_risk(f: Facts, _: Action) -> bool:
-    return not f.state.health.bleeding_risk
+    return not f.state.safety.bleeding_risk
 
 
 @_fact(
     "not_pregnant", "not pregnant (fluoroscopy and elective surgery)", "not pregnant", "pregnant"
 )
 def _not_pregnant(f: Facts, _: Action) -> bool:
-    return not f.state.health.pregnant
+    return not f.state.safety.pregnant
 
 
 @_fact(
@@ -485,13 +472,14 @@ def _not_pregnant(f: Facts, _: Action) -> bool:
     "ASA class IV or better, or not recorded",
     "fit for surgery (ASA {asa})",
     "not fit for surgery (ASA {asa})",
-    detail=lambda f, _: {
-        "asa": f.state.health.asa_class.name if f.state.health.asa_class else "not recorded"
-    },
+    detail=lambda f, _: {"asa": _asa(f.state.safety.health)},
 )
 def _fit_for_surgery(f: Facts, _: Action) -> bool:
-    asa = f.state.health.asa_class
-    return asa is None or asa <= 4
+    return f.state.safety.fit_for_surgery
+
+
+def _asa(health: HealthFactors) -> str:
+    return health.asa_class.name if health.asa_class else "not recorded"
 
 
 @_fact(
@@ -864,8 +852,7 @@ def _gon_block_worked_before(f: Facts, a: Action) -> bool:
     target=True,
 )
 def _gon_block_done(f: Facts, a: Action) -> bool:
-    failed = f.state.cesi.last_failed
-    done = tuple(side for side, since in f.state.gon.done if since.since_failure(failed))
+    done = tuple(side for side in f.state.since_failure.done if isinstance(side, Side))
     return _covers(done, a.side)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -91,6 +92,9 @@ YEAR_DAYS = 365
 """The rolling 12-month window of injection and ablation limits, in days."""
 HALF_YEAR_DAYS = 183
 """The rolling 6-month window of injection limits, in days."""
+IN_FORCE = 1
+"""A date whose age is under one day (today or later) is still in force (relief lasting, a
+trial not yet stopped)."""
 
 _DEBILITATING = frozenset({QualityOfLifeImpact.SEVERE, QualityOfLifeImpact.DEBILITATING})
 _CHANGED = frozenset({Trajectory.WORSENING, Trajectory.CHANGED})
@@ -100,6 +104,46 @@ _TARGETED_KINDS = ("radiofrequency_ablation", "greater_occipital_nerve_block")
 _ADVANCED_KINDS = ("spinal_cord_stimulator_implant", "regenerative_therapy")
 
 P = TypeVar("P")
+T = TypeVar("T")
+# Anatomy values are immutable and few: the fold makes each once (their constructors check
+# their fields, which the fold would otherwise pay for at every event).
+_joint = functools.cache(FacetJoint)
+_foramen = functools.cache(Foramen)
+_nerve = functools.cache(SpinalNerve)
+
+_EVOLVERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
+
+
+def _evolve(instance: T, **changes: Any) -> T:
+    """A copy of a frozen part with ``changes``: ``attrs.evolve`` without the generic
+    machinery (the fold makes millions of these in a simulation, so each class gets a copier
+    written out field by field, as attrs writes its ``__init__``)."""
+    cls = type(instance)
+    evolver = _EVOLVERS.get(cls)
+    if evolver is None:
+        evolver = _EVOLVERS[cls] = _evolver(cls)
+    new: T = evolver(instance, changes)
+    return new
+
+
+_HASH_CACHE = "_attrs_cached_hash"  # where attrs keeps a cached hash (cache_hash=True)
+
+
+def _evolver(cls: Any) -> Callable[[Any, dict[str, Any]], Any]:
+    lines = [
+        "def evolve(old, changes):",
+        "    new = new_(cls)",
+        "    get = changes.get",
+        f"    set_(new, {_HASH_CACHE!r}, None)",
+    ]
+    for field in attrs.fields(cls):
+        name = field.name
+        lines.append(f"    set_(new, {name!r}, get({name!r}, old.{name}))")
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"new_": object.__new__, "set_": object.__setattr__, "cls": cls}
+    exec(compile("\n".join(lines) + "\n", f"<evolve {cls.__name__}>", "exec"), namespace)
+    evolve: Callable[[Any, dict[str, Any]], Any] = namespace["evolve"]
+    return evolve
 
 
 def _note(default: Any = None) -> Any:
@@ -107,9 +151,10 @@ def _note(default: Any = None) -> Any:
     return attrs.field(default=default, eq=False, repr=False)
 
 
-def _date(default: Any = None) -> Any:
-    """A date (or dates) the facts compare with the day of the assessment."""
-    return attrs.field(default=default, eq=False, metadata={"age": True})
+def _date(default: Any, *bounds: str | int) -> Any:
+    """A date (or dates) the facts compare with the day of an assessment, and the day counts
+    they compare its age with (numbers, or names of the profile's figures in days)."""
+    return attrs.field(default=default, eq=False, metadata={"age": bounds})
 
 
 def cesi_worked(outcome: Outcome, profile: Profile) -> bool:
@@ -123,24 +168,63 @@ def cesi_worked(outcome: Outcome, profile: Profile) -> bool:
 # -- the parts ----------------------------------------------------------------------------------
 
 
+Done = str | Side
+"""What "since the CESI failed" tracks: a re-evaluation, a posture review, advanced physical
+therapy (by name), or a greater occipital nerve block on a side."""
+
+
 @attrs.frozen(cache_hash=True)
 class Since:
-    """Whether something was done at all, and whether on or after the day the latest CESI's
-    outcome was reported (what "since the CESI failed" means once it has)."""
+    """What was done since the latest CESI failed, or ever while it has not (S1, S4, S7, S9).
 
-    ever: bool = False
-    since_report: bool = False
-    last: dt.date | None = _note()
+    The facts read ``done``; the fold keeps when each thing was last done, so that when the
+    latest CESI's outcome is reported as a failure only what came on or after that day
+    counts."""
 
-    def done(self, day: dt.date) -> Since:
-        return Since(True, True, day)
+    done: frozenset[Done] = frozenset()
+    ever: frozenset[Done] = _note(frozenset())
+    last_on: tuple[tuple[Done, dt.date], ...] = _note(())
 
-    def reported(self, day: dt.date) -> Since:
-        """As of an outcome report of the latest CESI on ``day``."""
-        return Since(self.ever, self.last is not None and self.last >= day, self.last)
+    def did(self, what: Done, day: dt.date) -> Since:
+        return Since(self.done | {what}, self.ever | {what}, _replace(self.last_on, what, day))
 
-    def since_failure(self, failed: bool) -> bool:
-        return self.since_report if failed else self.ever
+    def injected(self) -> Since:
+        """A new CESI, its outcome not known: "since it failed" means ever, for now."""
+        return Since(self.ever, self.ever, self.last_on)
+
+    def reported(self, day: dt.date, failed: bool) -> Since:
+        """The latest CESI's outcome, reported on ``day``."""
+        if not failed:
+            return Since(self.ever, self.ever, self.last_on)
+        done = frozenset(what for what, last in self.last_on if last >= day)
+        return Since(done, self.ever, self.last_on)
+
+
+RE_EVALUATION = "re-evaluation"
+POSTURE_REVIEW = "posture review"
+ADVANCED_PT = "advanced physical therapy"
+
+
+@attrs.frozen(cache_hash=True)
+class Safety:
+    """What the health factors in force say about needles, fluoroscopy and surgery."""
+
+    infection: bool = False
+    bleeding_risk: bool = False
+    pregnant: bool = False
+    fit_for_surgery: bool = True
+    health: HealthFactors = _note(HealthFactors())
+
+    @classmethod
+    def of(cls, health: HealthFactors) -> Safety:
+        asa = health.asa_class
+        return cls(
+            health.active_infection,
+            health.bleeding_risk,
+            health.pregnant,
+            asa is None or asa <= 4,
+            health,
+        )
 
 
 @attrs.frozen(cache_hash=True)
@@ -153,16 +237,11 @@ class Presentation:
     headache: HeadachePattern = HeadachePattern.NONE
     headache_side: Side | None = None
     debilitating: bool = False
-    radiating: frozenset[SpinalNerve] = frozenset()
-    examined: frozenset[SpinalNerve] = frozenset()
+    symptomatic_nerves: frozenset[SpinalNerve] = frozenset()
     changed_since_imaging: bool = False
+    examined: frozenset[SpinalNerve] = _note(frozenset())
     symptoms: Symptoms | None = _note()
     changed_on: dt.date | None = _note()
-
-    @property
-    def symptomatic_nerves(self) -> frozenset[SpinalNerve]:
-        """Nerves the patient's pain, sensation or strength points to."""
-        return self.radiating | self.examined
 
 
 @attrs.frozen(cache_hash=True)
@@ -201,7 +280,7 @@ class Injections:
     targets: frozenset[CesiTarget] = frozenset()
     repeat_ok: frozenset[CesiTarget] = frozenset()
     after_snrb: frozenset[SpinalNerve] = frozenset()
-    dates: tuple[dt.date, ...] = _date(())
+    dates: tuple[dt.date, ...] = _date((), "epidural_min_interval_days", YEAR_DAYS, HALF_YEAR_DAYS)
     last_id: str | None = _note()
     first_id: str | None = _note()
     last_outcome: Outcome | None = _note()
@@ -242,17 +321,16 @@ class Ablations:
     joints: frozenset[FacetJoint] = frozenset()
     qualifying: frozenset[FacetJoint] = frozenset()
     targets: tuple[tuple[tuple[Segment, ...], Side], ...] = ()
-    last_on: tuple[tuple[FacetJoint, dt.date], ...] = _date(())
-    dates: tuple[dt.date, ...] = _date(())
+    last_on: tuple[tuple[FacetJoint, dt.date], ...] = _date((), "repeat_rfa_min_interval_days")
+    dates: tuple[dt.date, ...] = _date((), YEAR_DAYS)
     last_id: tuple[tuple[FacetJoint, str], ...] = _note(())
 
 
 @attrs.frozen(cache_hash=True)
 class OccipitalBlocks:
-    """Greater occipital nerve blocks by the side blocked (S7)."""
+    """Greater occipital nerve blocks that worked, by the side blocked (S7)."""
 
     worked: frozenset[Side] = frozenset()
-    done: tuple[tuple[Side, Since], ...] = ()
 
 
 @attrs.frozen(cache_hash=True)
@@ -261,17 +339,15 @@ class Medications:
 
     tried: frozenset[Medication] = frozenset()
     open_ended: frozenset[Medication] = frozenset()
-    stops: tuple[tuple[Medication, dt.date], ...] = _date(())
+    stops: tuple[tuple[Medication, dt.date], ...] = _date((), IN_FORCE)
 
 
 @attrs.frozen(cache_hash=True)
 class Care:
-    """Re-evaluation, posture review, physical therapy and the advanced interventions."""
+    """Posture review, physical therapy and the advanced interventions."""
 
-    re_evaluated: Since = Since()
-    posture_reviewed: Since = Since()
     posture_faults: bool = False
-    advanced_pt: Since = Since()
+    advanced_pt_tried: bool = False
     scs_trial: bool = False
     scs_trial_ok: bool = False
     scs_implanted: bool = False
@@ -286,7 +362,7 @@ class Outcomes:
     latest_adequate: bool = False
     targeted_failed: bool = False
     blocks_failed: bool = False
-    relief_until: dt.date | None = _date()
+    relief_until: dt.date | None = _date(None, IN_FORCE)
     latest: tuple[str, float] | None = _note()
     failed: tuple[str, ...] = _note(())
     failed_blocks: tuple[str, ...] = _note(())
@@ -326,7 +402,7 @@ class FactState:
 
     profile_name: str
     phase: Phase = ENTRY
-    health: HealthFactors = attrs.field(factory=HealthFactors)
+    safety: Safety = Safety()
     presentation: Presentation = Presentation()
     imaging: Imaging = Imaging()
     cesi: Injections = Injections()
@@ -336,9 +412,12 @@ class FactState:
     gon: OccipitalBlocks = OccipitalBlocks()
     medication: Medications = Medications()
     care: Care = Care()
+    since_failure: Since = Since()
     outcomes: Outcomes = Outcomes()
     surgical: Surgical = Surgical()
-    onset: dt.date | None = _date()
+    onset: dt.date | None = _date(
+        None, "facet_conservative_care_days", "surgery_conservative_care_days"
+    )
     profile: Profile = attrs.field(eq=False, repr=False, kw_only=True)
     events: int = _note(0)
     last_date: dt.date | None = _note()
@@ -346,23 +425,15 @@ class FactState:
     pending: dict[str, Intervention] = attrs.field(factory=dict, eq=False, repr=False)
 
     # -- the day of an assessment -----------------------------------------------------------
-    def dates(self) -> Iterable[dt.date]:
-        """Every date the facts compare with the day of an assessment."""
-        for owner, names in _AGE_FIELDS:
-            part = self if owner is None else getattr(self, owner)
-            for name in names:
-                yield from _dates_in(getattr(part, name))
+    def key(self, as_of: dt.date) -> tuple[FactState, tuple[int, ...]]:
+        """What the facts can tell of this state on ``as_of``: the state (dates aside) and, for
+        each date, how many of the day counts the facts compare its age with it has reached.
+        Equal keys get equal answers; the simulation remembers decisions by it."""
+        return self, _ages(self.profile)(self, as_of)
 
     def after(self, event: Event) -> FactState:
         """The state once ``event`` is recorded next (what a record carries forward)."""
         return fold(self, event)
-
-    def key(self, as_of: dt.date) -> tuple[FactState, tuple[int, ...]]:
-        """What the facts can tell of this state on ``as_of``: the state (dates aside) and, for
-        each date, which of the profile's day figures it is at least that many days before
-        ``as_of``. Equal keys get equal answers; the simulation remembers decisions by it."""
-        bounds = _bounds(self.profile)
-        return self, tuple(bisect.bisect_right(bounds, (as_of - d).days) for d in self.dates())
 
 
 def _dates_in(value: Any) -> Iterable[dt.date]:
@@ -375,16 +446,19 @@ def _dates_in(value: Any) -> Iterable[dt.date]:
         yield item[1] if isinstance(item, tuple) else item
 
 
-def _age_fields() -> tuple[tuple[str | None, tuple[str, ...]], ...]:
-    found: list[tuple[str | None, tuple[str, ...]]] = []
+def _age_fields() -> tuple[tuple[str | None, str, tuple[str | int, ...]], ...]:
+    """Every date field of the state: (part or None, field, the bounds it is compared with)."""
+    found: list[tuple[str | None, str, tuple[str | int, ...]]] = []
     for field in attrs.fields(FactState):
-        if field.metadata.get("age"):
-            found.append((None, (field.name,)))
+        if "age" in field.metadata:
+            found.append((None, field.name, field.metadata["age"]))
         elif type(field.default) in _PARTS:
             part: Any = type(field.default)
-            names = tuple(f.name for f in attrs.fields(part) if f.metadata.get("age"))
-            if names:
-                found.append((field.name, names))
+            found.extend(
+                (field.name, f.name, f.metadata["age"])
+                for f in attrs.fields(part)
+                if "age" in f.metadata
+            )
     return tuple(found)
 
 
@@ -400,44 +474,69 @@ _PARTS = (
     Care,
     Outcomes,
     Surgical,
+    Safety,
+    Since,
 )
 _AGE_FIELDS = _age_fields()
-_BOUNDS: dict[int, tuple[int, ...]] = {}
 
 
-def _bounds(profile: Profile) -> tuple[int, ...]:
-    """The day counts the facts compare ages with: the profile's figures in days, the rolling
-    windows, and 1 (a date that is today or later is still in force)."""
-    found = _BOUNDS.get(id(profile))
-    if found is None:
-        days = {1, YEAR_DAYS, HALF_YEAR_DAYS}
-        for field in attrs.fields(type(profile)):
-            figure = getattr(profile, field.name)
-            if getattr(figure, "unit", None) == "days" and isinstance(figure.value, int):
-                days.add(figure.value)
-        found = _BOUNDS[id(profile)] = tuple(sorted(days))
-    return found
+def _ages(profile: Profile) -> Callable[[FactState, dt.date], tuple[int, ...]]:
+    """For ``profile``: the ages of a state's dates on a day, each as how many of the day
+    counts the facts compare it with it has reached (written out field by field)."""
+    found = _AGES.get(id(profile))
+    if found is not None and found[0] is profile:
+        return found[1]
+    lines = ["def ages(state, as_of):", "    out = []"]
+    namespace: dict[str, Any] = {"bisect": bisect.bisect_right, "dates_in": _dates_in}
+    for i, (owner, name, bounds) in enumerate(_AGE_FIELDS):
+        namespace[f"b{i}"] = tuple(sorted({_days(profile, b) for b in bounds}))
+        where = f"state.{name}" if owner is None else f"state.{owner}.{name}"
+        lines.append(f"    for day in dates_in({where}):")
+        lines.append(f"        out.append(bisect(b{i}, (as_of - day).days))")
+    lines.append("    return tuple(out)")
+    exec(compile("\n".join(lines) + "\n", "<fact state ages>", "exec"), namespace)
+    ages: Callable[[FactState, dt.date], tuple[int, ...]] = namespace["ages"]
+    _AGES[id(profile)] = (profile, ages)
+    return ages
+
+
+_AGES: dict[int, tuple[Profile, Callable[[FactState, dt.date], tuple[int, ...]]]] = {}
+
+
+def _days(profile: Profile, bound: str | int) -> int:
+    if isinstance(bound, int):
+        return bound
+    value = getattr(profile, bound).value
+    if not isinstance(value, int):
+        raise TypeError(f"profile figure {bound} is not a whole number of days")
+    return value
 
 
 def initial_state(patient: Patient, profile: Profile) -> FactState:
     """The state of a record with no events yet."""
-    return FactState(profile.name, health=patient.health, profile=profile)
+    return FactState(profile.name, safety=Safety.of(patient.health), profile=profile)
 
 
 def fold(state: FactState, event: Event) -> FactState:
     """The state after ``event``, recorded next (events arrive in record order)."""
+    return fold_all(state, (event,))
+
+
+def _apply(draft: Any, event: Event) -> None:
+    """Fold ``event`` into a draft (a mutable copy of a state's fields)."""
     folder = _FOLDERS.get(type(event))
-    changes = folder(state, event) if folder is not None else {}
+    if folder is not None:
+        for name, value in folder(draft, event).items():
+            setattr(draft, name, value)
     if isinstance(event, Intervention):  # awaits its outcome report
-        changes["pending"] = {**state.pending, event.id: event}
+        draft.pending = {**draft.pending, event.id: event}
     kind = kind_of(event)
-    if kind is not None and "phase" not in changes:
-        changes["phase"] = ACTION_PHASE[kind]
-    changes["events"] = state.events + 1
-    changes["last_date"] = event.date
-    if state.events == 0 and "onset" not in changes:
-        changes["onset"] = event.date  # no onset reported: the first recorded event
-    return attrs.evolve(state, **changes)
+    if kind is not None:  # each action moves the patient into its phase
+        draft.phase = ACTION_PHASE[kind]
+    if draft.events == 0 and draft.onset is None:
+        draft.onset = event.date  # no onset reported: the first recorded event
+    draft.events += 1
+    draft.last_date = event.date
 
 
 def state_of(record: PatientRecord, profile: Profile, as_of: dt.date | None = None) -> FactState:
@@ -466,10 +565,40 @@ _KEPT = "spinepath.rules.state"
 
 
 def fold_all(state: FactState, events: Iterable[Event]) -> FactState:
-    """The state after each of ``events`` in turn."""
+    """The state after each of ``events`` in turn (one state is made, not one per event)."""
+    draft = _DRAFT(state)
     for event in events:
-        state = fold(state, event)
-    return state
+        _apply(draft, event)
+    frozen: FactState = _FREEZE(draft)
+    return frozen
+
+
+def _drafting() -> tuple[Callable[[FactState], Any], Callable[[Any], FactState]]:
+    """A mutable copy of a state's fields, and back: folding several events makes one
+    state, not one per event (written out field by field, as attrs writes ``__init__``)."""
+    names = tuple(f.name for f in attrs.fields(FactState))
+    draft = type("_Draft", (), {"__slots__": names})
+    lines = ["def draft_of(state):", "    d = new_(Draft)"]
+    lines += [f"    d.{name} = state.{name}" for name in names]
+    lines += [
+        "    return d",
+        "def freeze(d):",
+        "    s = new_(State)",
+        f"    set_(s, {_HASH_CACHE!r}, None)",
+    ]
+    lines += [f"    set_(s, {name!r}, d.{name})" for name in names]
+    lines.append("    return s")
+    namespace: dict[str, Any] = {
+        "new_": object.__new__,
+        "set_": object.__setattr__,
+        "Draft": draft,
+        "State": FactState,
+    }
+    exec(compile("\n".join(lines) + "\n", "<fact state drafts>", "exec"), namespace)
+    return namespace["draft_of"], namespace["freeze"]
+
+
+_DRAFT, _FREEZE = _drafting()
 
 
 # -- folding each kind of event ---------------------------------------------------------------
@@ -503,7 +632,7 @@ def _lookup(pairs: tuple[tuple[P, Any], ...], key: P) -> Any:
 
 @_folds(HealthUpdate)
 def _health(state: FactState, event: HealthUpdate) -> Changes:
-    return {"health": event.health}
+    return {"safety": Safety.of(event.health)}
 
 
 @_folds(ClinicalVisit)
@@ -525,8 +654,8 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
     if event.exam is not None:
         exam = event.exam
         examined = frozenset(
-            {SpinalNerve(f.root, f.side) for f in exam.weakness}
-            | {SpinalNerve(f.root, f.side) for f in exam.sensory}
+            {_nerve(f.root, f.side) for f in exam.weakness}
+            | {_nerve(f.root, f.side) for f in exam.sensory}
         )
     changes["presentation"] = Presentation(
         seen=True,
@@ -536,7 +665,7 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
         headache=s.headache,
         headache_side=s.headache_side,
         debilitating=debilitating,
-        radiating=frozenset(s.radiating),
+        symptomatic_nerves=examined.union(s.radiating),
         examined=examined,
         changed_since_imaging=changed,
         symptoms=s,
@@ -546,9 +675,7 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
         changes["reported_onset"] = s.onset
         changes["onset"] = s.onset
     if event.purpose is VisitPurpose.RE_EVALUATION:
-        changes["care"] = attrs.evolve(
-            state.care, re_evaluated=state.care.re_evaluated.done(event.date)
-        )
+        changes["since_failure"] = state.since_failure.did(RE_EVALUATION, event.date)
     if event.exam is not None:
         changes["surgical"] = _with_exam(state, event.exam)
     if event.purpose is VisitPurpose.POST_OPERATIVE and state.phase is Phase.SURGERY:
@@ -570,7 +697,7 @@ def _study(state: FactState, event: ImagingStudy) -> Changes:
             found.extend(f for f in study.findings if f not in found)
     return {
         "imaging": _imaging(found, latest, films, event.date),
-        "presentation": attrs.evolve(state.presentation, changed_since_imaging=False),
+        "presentation": _evolve(state.presentation, changed_since_imaging=False),
     }
 
 
@@ -581,7 +708,7 @@ def _imaging(
     day: dt.date,
 ) -> Imaging:
     joints = {
-        FacetJoint(f.segment, side)
+        _joint(f.segment, side)
         for f in findings
         if isinstance(f, FacetArthropathy)
         for side in f.side.lateral
@@ -592,7 +719,7 @@ def _imaging(
         if isinstance(f, DiscHerniation | ForaminalStenosis | CentralStenosis)
     }
     foraminal = frozenset(
-        Foramen(f.segment, side)
+        _foramen(f.segment, side)
         for f in findings
         if isinstance(f, ForaminalStenosis)
         or (isinstance(f, DiscHerniation) and f.zone is not HerniationZone.CENTRAL)
@@ -621,20 +748,16 @@ def _imaging(
 @_folds(ImagingOrder)
 def _order(state: FactState, event: ImagingOrder) -> Changes:
     return {
-        "imaging": attrs.evolve(state.imaging, last_on=event.date),
-        "presentation": attrs.evolve(state.presentation, changed_since_imaging=False),
+        "imaging": _evolve(state.imaging, last_on=event.date),
+        "presentation": _evolve(state.presentation, changed_since_imaging=False),
     }
 
 
 @_folds(PostureReview)
 def _posture(state: FactState, event: PostureReview) -> Changes:
-    care = state.care
     return {
-        "care": attrs.evolve(
-            care,
-            posture_reviewed=care.posture_reviewed.done(event.date),
-            posture_faults=event.assessment.needs_correction,
-        )
+        "care": _evolve(state.care, posture_faults=event.assessment.needs_correction),
+        "since_failure": state.since_failure.did(POSTURE_REVIEW, event.date),
     }
 
 
@@ -651,7 +774,7 @@ def _cesi(state: FactState, event: CervicalEpiduralSteroidInjection) -> Changes:
             after_snrb = after_snrb | {nerve}
         nerve_last_on = _replace(nerve_last_on, nerve, event.date)
     return {
-        "cesi": attrs.evolve(
+        "cesi": _evolve(
             c,
             last_target=target,
             last_failed=False,
@@ -665,7 +788,8 @@ def _cesi(state: FactState, event: CervicalEpiduralSteroidInjection) -> Changes:
             reported_on=None,
             last_at=(*(t for t in c.last_at if t[0] != target), (target, event.id, None)),
             nerve_last_on=nerve_last_on,
-        )
+        ),
+        "since_failure": state.since_failure.injected(),
     }
 
 
@@ -680,8 +804,8 @@ def _snrb(state: FactState, event: SelectiveNerveRootBlock) -> Changes:
         first_on = (*first_on, (nerve, event.date))
         injected = _lookup(state.cesi.nerve_last_on, nerve)
         if injected is not None and injected >= event.date:
-            changes["cesi"] = attrs.evolve(state.cesi, after_snrb=after_snrb | {nerve})
-    changes["snrb"] = attrs.evolve(b, done=b.done | {nerve}, first_on=first_on)
+            changes["cesi"] = _evolve(state.cesi, after_snrb=after_snrb | {nerve})
+    changes["snrb"] = _evolve(b, done=b.done | {nerve}, first_on=first_on)
     return changes
 
 
@@ -695,7 +819,7 @@ def _with_target(
 def _mbb(state: FactState, event: MedialBranchBlock) -> Changes:
     m = state.mbb
     return {
-        "mbb": attrs.evolve(
+        "mbb": _evolve(
             m,
             joints=m.joints | set(event.joints),
             targets=_with_target(m.targets, event.segments, event.side),
@@ -724,10 +848,7 @@ def _rfa(state: FactState, event: RadiofrequencyAblation) -> Changes:
 
 @_folds(GreaterOccipitalNerveBlock)
 def _gon(state: FactState, event: GreaterOccipitalNerveBlock) -> Changes:
-    g = state.gon
-    before = _lookup(g.done, event.side) or Since()
-    done = tuple(sorted(_replace(g.done, event.side, before.done(event.date))))
-    return {"gon": attrs.evolve(g, done=done)}
+    return {"since_failure": state.since_failure.did(event.side, event.date)}
 
 
 @_folds(MedicationTrial)
@@ -735,30 +856,28 @@ def _medication(state: FactState, event: MedicationTrial) -> Changes:
     m = state.medication
     drug = event.drug
     if event.stop_date is None:
-        return {
-            "medication": attrs.evolve(m, tried=m.tried | {drug}, open_ended=m.open_ended | {drug})
-        }
+        return {"medication": _evolve(m, tried=m.tried | {drug}, open_ended=m.open_ended | {drug})}
     stop = _lookup(m.stops, drug)
     stops = (
         m.stops
         if stop is not None and stop >= event.stop_date
         else _replace(m.stops, drug, event.stop_date)
     )
-    return {"medication": attrs.evolve(m, tried=m.tried | {drug}, stops=stops)}
+    return {"medication": _evolve(m, tried=m.tried | {drug}, stops=stops)}
 
 
 @_folds(PhysicalTherapyCourse)
 def _physical_therapy(state: FactState, event: PhysicalTherapyCourse) -> Changes:
     changes: Changes = {}
     if event.advanced:
-        care = state.care
-        changes["care"] = attrs.evolve(care, advanced_pt=care.advanced_pt.done(event.date))
+        changes["care"] = _evolve(state.care, advanced_pt_tried=True)
+        changes["since_failure"] = state.since_failure.did(ADVANCED_PT, event.date)
     return changes
 
 
 @_folds(SpinalCordStimulatorTrial)
 def _scs_trial(state: FactState, event: SpinalCordStimulatorTrial) -> Changes:
-    care = attrs.evolve(
+    care = _evolve(
         state.care,
         scs_trial=True,
         scs_trial_ok=False,
@@ -770,7 +889,7 @@ def _scs_trial(state: FactState, event: SpinalCordStimulatorTrial) -> Changes:
 
 @_folds(SpinalCordStimulatorImplant)
 def _scs_implant(state: FactState, event: SpinalCordStimulatorImplant) -> Changes:
-    return {"care": attrs.evolve(state.care, scs_implanted=True)}
+    return {"care": _evolve(state.care, scs_implanted=True)}
 
 
 @_folds(SurgicalConsultation)
@@ -778,7 +897,7 @@ def _consultation(state: FactState, event: SurgicalConsultation) -> Changes:
     s = state.surgical
     at = state.events
     return {
-        "surgical": attrs.evolve(
+        "surgical": _evolve(
             s,
             consulted=True,
             consulted_at=at,
@@ -795,7 +914,7 @@ def _surgery(state: FactState, event: Surgery) -> Changes:
         fused = fused | set(event.segments)
     consulted = s.consulted_on is not None and s.consulted_on >= event.date
     return {
-        "surgical": attrs.evolve(
+        "surgical": _evolve(
             s,
             operated=True,
             fused=fused,
@@ -832,7 +951,7 @@ def _outcome(state: FactState, event: OutcomeReport) -> Changes:
             outcome.relief
         )
         if positive:
-            changes["snrb"] = attrs.evolve(b, positive=b.positive | {done.nerve})
+            changes["snrb"] = _evolve(b, positive=b.positive | {done.nerve})
     elif isinstance(done, MedialBranchBlock):
         changes["mbb"] = _block_outcome(state.mbb, done, outcome, profile)
     elif isinstance(done, RadiofrequencyAblation):
@@ -840,10 +959,10 @@ def _outcome(state: FactState, event: OutcomeReport) -> Changes:
     elif isinstance(done, GreaterOccipitalNerveBlock):
         if profile.gon_block_response.value.met(outcome.relief):
             g = state.gon
-            changes["gon"] = attrs.evolve(g, worked=g.worked | {done.side})
+            changes["gon"] = _evolve(g, worked=g.worked | {done.side})
     elif isinstance(done, SpinalCordStimulatorTrial) and done.id == state.care.scs_trial_id:
         ok = profile.scs_trial_success.value.met(outcome.relief)
-        changes["care"] = attrs.evolve(state.care, scs_trial_ok=ok, scs_trial_outcome=outcome)
+        changes["care"] = _evolve(state.care, scs_trial_ok=ok, scs_trial_outcome=outcome)
     changes["outcomes"] = _outcomes(state, done, outcome, failed)
     changes["phase"] = _phase_after_outcome(state, done, outcome)
     return changes
@@ -866,7 +985,7 @@ def _cesi_outcome(
     changes: Changes = {}
     if done.id == c.last_id:
         failed = not cesi_worked(outcome, profile)
-        changes["cesi"] = attrs.evolve(
+        changes["cesi"] = _evolve(
             c,
             last_failed=failed,
             on_record=True,
@@ -875,18 +994,9 @@ def _cesi_outcome(
             reported_on=event.date,
             last_at=last_at,
         )
-        day = event.date
-        care = state.care
-        changes["care"] = attrs.evolve(
-            care,
-            re_evaluated=care.re_evaluated.reported(day),
-            posture_reviewed=care.posture_reviewed.reported(day),
-            advanced_pt=care.advanced_pt.reported(day),
-        )
-        g = state.gon
-        changes["gon"] = attrs.evolve(g, done=tuple((s, d.reported(day)) for s, d in g.done))
+        changes["since_failure"] = state.since_failure.reported(event.date, failed)
     else:
-        changes["cesi"] = attrs.evolve(c, on_record=True, repeat_ok=repeat_ok, last_at=last_at)
+        changes["cesi"] = _evolve(c, on_record=True, repeat_ok=repeat_ok, last_at=last_at)
     return changes
 
 
@@ -897,11 +1007,11 @@ def _block_outcome(
         outcome.relief
     )
     if not positive:
-        return attrs.evolve(m, negative=m.negative | set(done.joints))
+        return _evolve(m, negative=m.negative | set(done.joints))
     counts = m.positive
     for joint in done.joints:
         counts = _replace(counts, joint, m.positive_count(joint) + 1)
-    return attrs.evolve(m, positive=tuple(sorted(counts)))
+    return _evolve(m, positive=tuple(sorted(counts)))
 
 
 def _ablation_outcome(
@@ -920,7 +1030,7 @@ def _ablation_outcome(
                 qualifying.add(joint)
             else:
                 qualifying.discard(joint)
-    return attrs.evolve(r, qualifying=frozenset(qualifying))
+    return _evolve(r, qualifying=frozenset(qualifying))
 
 
 def _outcomes(state: FactState, done: Intervention, outcome: Outcome, failed: bool) -> Outcomes:
@@ -944,7 +1054,7 @@ def _outcomes(state: FactState, done: Intervention, outcome: Outcome, failed: bo
         if blocks:
             changes["blocks_failed"] = True
             changes["failed_blocks"] = _in_order((*o.failed_blocks, done.kind))
-    return attrs.evolve(o, **changes) if changes else o
+    return _evolve(o, **changes) if changes else o
 
 
 _FAILED_ORDER = (*_TARGETED_KINDS, *_ADVANCED_KINDS, "cesi")
@@ -986,7 +1096,7 @@ def _with_exam(state: FactState, exam: NeuroExam) -> Surgical:
     s = state.surgical
     exams = (*s.exams, (state.events, exam))
     flags = _red_flags(exams, state.profile)
-    return attrs.evolve(
+    return _evolve(
         s,
         exams=exams,
         flags=flags,

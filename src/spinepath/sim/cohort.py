@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -433,6 +434,10 @@ def generate(
     )
 
 
+def _checked(cls: type[Any], **values: Any) -> Any:
+    return cls(**values)
+
+
 _SIGNS = ("hoffmann", "hyperreflexia", "gait_disturbance", "hand_clumsiness")
 
 
@@ -443,6 +448,7 @@ class PatientView:
         self.row = row
         self.entry_date = entry_date
         self._c = {name: col[row] for name, col in table.columns().items()}
+        self._made: dict[tuple[Any, ...], Any] = {}  # symptoms and exams, immutable: made once
 
     def __getitem__(self, name: str) -> Any:
         return self._c[name]
@@ -476,6 +482,12 @@ class PatientView:
     # -- anatomy ----------------------------------------------------------------------------------
     def nerves(self) -> tuple[SpinalNerve, ...]:
         """The candidate nerves imaging implicates (radicular patients), in lesion order."""
+        found: tuple[SpinalNerve, ...] | None = self._made.get(("nerves",))
+        if found is None:
+            found = self._made[("nerves",)] = self._nerves()
+        return found
+
+    def _nerves(self) -> tuple[SpinalNerve, ...]:
         seg, side = int(self._c["seg"]), int(self._c["side"])
         if not self.presentation.radicular:
             return ()
@@ -542,6 +554,15 @@ class PatientView:
         trajectory: Trajectory = Trajectory.UNCHANGED,
         progressed: bool = False,
     ) -> Symptoms:
+        key = ("symptoms", arm, neck, trajectory, progressed)
+        found: Symptoms | None = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._symptoms(arm, neck, trajectory, progressed)
+        return found
+
+    def _symptoms(
+        self, arm: int | None, neck: int | None, trajectory: Trajectory, progressed: bool
+    ) -> Symptoms:
         c = self._c
         arm_pain = int(c["arm"]) if arm is None else arm
         neck_pain = int(c["neck"]) if neck is None else neck
@@ -569,6 +590,13 @@ class PatientView:
         )
 
     def exam(self, variant: ExamVariant = ExamVariant.ENTRY) -> NeuroExam:
+        key = ("exam", variant)
+        found: NeuroExam | None = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._exam(variant)
+        return found
+
+    def _exam(self, variant: ExamVariant) -> NeuroExam:
         c = self._c
         if self.presentation.radicular:
             true = self.true_nerve()
@@ -605,16 +633,20 @@ class PatientView:
         )
 
     # -- the record every trajectory starts from ---------------------------------------------------
-    def entry_cesi(self) -> CervicalEpiduralSteroidInjection:
+    def entry_cesi(
+        self, construct: Callable[..., Any] = _checked
+    ) -> CervicalEpiduralSteroidInjection:
         c = self._c
         approach = Approach.TRANSFORAMINAL if int(c["cesi_approach"]) else Approach.INTERLAMINAR
-        return CervicalEpiduralSteroidInjection(
+        cesi: CervicalEpiduralSteroidInjection = construct(
+            CervicalEpiduralSteroidInjection,
             id="cesi-0",
             date=self.date(ENTRY_OFFSETS["cesi"]),
             approach=approach,
             segment=SEGMENTS[int(c["cesi_seg"])],
             side=_SIDES[int(c["cesi_side"])],
         )
+        return cesi
 
     def index_pain(self) -> int:
         """The pain the pathway treats: arm pain for radicular and myelopathic patients, neck
@@ -623,32 +655,37 @@ class PatientView:
         radicular = self.presentation.radicular or self.presentation is Presentation.MYELOPATHIC
         return int(c["arm"]) if radicular else int(c["neck"])
 
-    def entry_events(self) -> list[Event]:
-        """The MRI, the intake visit, the failed CESI and its outcome, dated before entry."""
+    def entry_events(self, construct: Callable[..., Any] = _checked) -> list[Event]:
+        """The MRI, the intake visit, the failed CESI and its outcome, dated before entry;
+        ``construct(cls, **fields)`` builds each (checked by default)."""
         c = self._c
         pain = self.index_pain()
         relief = int(c["cesi_relief"])
         after = round(pain * (100 - relief) / 100)
         return [
-            ImagingStudy(
+            construct(
+                ImagingStudy,
                 id="mri-0",
                 date=self.date(ENTRY_OFFSETS["imaging"]),
                 modality=Modality.MRI,
                 findings=self.findings(),
             ),
-            ClinicalVisit(
+            construct(
+                ClinicalVisit,
                 id="intake",
                 date=self.date(ENTRY_OFFSETS["intake"]),
                 purpose=VisitPurpose.INTAKE,
                 symptoms=self.symptoms(),
                 exam=self.exam(),
             ),
-            self.entry_cesi(),
-            OutcomeReport(
+            self.entry_cesi(construct),
+            construct(
+                OutcomeReport,
                 id="cesi-0-outcome",
                 date=self.date(ENTRY_OFFSETS["cesi_outcome"]),
                 intervention_id="cesi-0",
-                outcome=Outcome(
+                outcome=construct(
+                    Outcome,
                     pain_before=pain,
                     pain_after=after,
                     relief_percent=float(relief),

@@ -12,7 +12,7 @@ patient's trajectory never depends on the chunk it was simulated in.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +25,7 @@ from spinepath.model import Approach, DischargeReason, Override, PatientRecord
 from spinepath.pathway import Assessment, Option, Status
 from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.profiles import Profile
+from spinepath.rules.state import FactState, fold_all, initial_state
 from spinepath.sim.cohort import (
     SEGMENTS,
     SIDES,
@@ -47,10 +48,11 @@ from spinepath.sim.records import (
     Decision,
     StepRow,
     build_record,
+    step_events,
+    trusted,
 )
-from spinepath.sim.registry import DECISIONS, HISTORIES, LOCK, UNIVERSE
+from spinepath.sim.registry import DECISIONS, HISTORIES, LOCK
 from spinepath.sim.streams import Slot, counter, uniforms
-from spinepath.sim.vector import VectorState, supported
 
 __all__ = ["ENGINES", "Chunk", "ChunkResult", "RunSpec", "run_chunk"]
 
@@ -137,24 +139,15 @@ class Chunk:
         self.packed: list[npt.NDArray[np.void]] = []
         self.engine_calls = 0
         self.engine = spec.engine
-        if self.engine == "fast" and not supported():
-            warnings.warn(
-                "the pathway engine has changed since spinepath.sim.vector was checked against "
-                "it; simulating record by record instead (exact, but slower)",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-            self.engine = "record"
-        self.vstate: VectorState | None = None
         self.fast_memo = fast_memo(spec.profile)
+        self.views: dict[int, PatientView] = {}
+        self.states: list[FactState] = []
         if self.engine == "fast":
-            ids, back = np.unique(self.entry_cesi, return_inverse=True)
-            with LOCK:
-                cols = np.array(
-                    [UNIVERSE.col(DECISIONS[int(d)].action) for d in ids.tolist()],
-                    dtype=np.int64,
-                )[back.reshape(-1)]
-                self.vstate = VectorState(t, spec.profile, UNIVERSE, cols, self.true_nerve)
+            profile = spec.profile
+            for j in range(m):
+                view = self.view(j)
+                entry = initial_state(view.patient(), profile)
+                self.states.append(fold_all(entry, view.entry_events(trusted)))
 
     def _prepare(self) -> None:
         """What the handlers need beyond the table's codes: the root that truly generates the
@@ -186,7 +179,20 @@ class Chunk:
         self.last_cesi = self.entry_cesi.copy()
 
     def view(self, j: int) -> PatientView:
-        return PatientView(self.table, j, self.entry_date)
+        found = self.views.get(j)
+        if found is None:
+            found = self.views[j] = PatientView(self.table, j, self.entry_date)
+        return found
+
+    def absorb(self, frame: Frame) -> None:
+        """Fold each patient's step into their fact state (the fast path's only record)."""
+        states = self.states
+        columns = [frame[name].tolist() for name in COLUMNS]
+        for values in zip(*columns, strict=True):
+            row = StepRow(*values)
+            j = row.pos
+            events = step_events(self.view(j), row, DECISIONS[row.decision], trusted)
+            states[j] = fold_all(states[j], events)
 
     # -- running
     def run(self, oracle: Oracle) -> ChunkResult:
@@ -207,8 +213,8 @@ class Chunk:
                 oracle.observe(self, s, frame)
                 history = HISTORIES.advance(self.history[rows], decisions.astype(np.int64))
                 self.history[rows] = history
-                if self.vstate is not None:
-                    self.vstate.absorb(frame, [d.action for d in DECISIONS])
+                if self.states:
+                    self.absorb(frame)
         else:
             self.truncated |= self.active & (self.next_day <= self.horizon)
         return self.result()
@@ -221,17 +227,6 @@ class Chunk:
             i = int(np.searchsorted(pos, j))
             if i < pos.size and pos[i] == j:
                 found.append(StepRow(*packed[i].item()))
-        return found
-
-    def rows_of_many(self, js: I64, before: int) -> list[list[StepRow]]:
-        """The steps so far of several patients (each list in step order)."""
-        found: list[list[StepRow]] = [[] for _ in range(js.size)]
-        for frame, packed in zip(self.frames[:before], self.packed[:before], strict=True):
-            pos = frame["pos"]
-            at = np.minimum(np.searchsorted(pos, js), pos.size - 1)
-            hit = np.flatnonzero(pos[at] == js)
-            for i, record in zip(hit.tolist(), packed[at[hit]].tolist(), strict=True):
-                found[i].append(StepRow(*record))
         return found
 
     def record_of(self, j: int, before: int | None = None) -> PatientRecord:
@@ -408,6 +403,15 @@ def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:
     """Simulate patients ``start`` to ``stop - 1`` of the run ``spec``."""
     if spec.engine not in ENGINES:
         raise InvalidValue("engine", f"{spec.engine!r} is not one of {', '.join(ENGINES)}")
-    chunk = Chunk(spec, start, stop)
-    oracle: Oracle = FastOracle(spec.verify) if chunk.engine == "fast" else RecordOracle()
-    return chunk.run(oracle)
+    # The chunk allocates millions of small objects and frees them by reference counting (the
+    # fact state and the engine's facts hold no reference cycles); the cyclic garbage
+    # collector would only keep scanning the memo of states, so it rests for the chunk.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        chunk = Chunk(spec, start, stop)
+        oracle: Oracle = FastOracle(spec.verify) if chunk.engine == "fast" else RecordOracle()
+        return chunk.run(oracle)
+    finally:
+        if collecting:
+            gc.enable()

@@ -33,7 +33,7 @@ from spinepath.model import (
 )
 from spinepath.pathway import make_event
 from spinepath.rules.actions import Action, ActionKind
-from spinepath.sim.cohort import ExamVariant, PatientView
+from spinepath.sim.cohort import ExamVariant, PatientView, _checked
 
 __all__ = [
     "COLUMNS",
@@ -47,6 +47,7 @@ __all__ = [
     "build_record",
     "complications_of",
     "step_events",
+    "trusted",
 ]
 
 K = ActionKind
@@ -172,15 +173,41 @@ _OUTCOME_KINDS = frozenset(
 )
 
 
-def step_events(view: PatientView, row: StepRow, decision: Decision) -> list[Event]:
-    """The events of one simulated step, in date order."""
+_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def trusted(cls: type[Any], **values: Any) -> Any:
+    """An instance of a frozen model class built from values the simulation made itself,
+    without checking them again (every check ran when the cohort and parameters were made,
+    and :func:`build_record` builds checked records from the same steps)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = tuple((f.name, f.default) for f in attrs.fields(cls))
+    made = object.__new__(cls)
+    set_ = object.__setattr__
+    for name, default in fields:
+        if name in values:
+            set_(made, name, values[name])
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            set_(made, name, default.factory())
+        else:
+            set_(made, name, default)
+    return made
+
+
+def step_events(
+    view: PatientView, row: StepRow, decision: Decision, construct: Any = _checked
+) -> list[Event]:
+    """The events of one simulated step, in date order; ``construct(cls, **fields)`` builds
+    each (checked by default; :func:`trusted` for the fast path's own state)."""
     when = view.date
     step_id = f"s{row.step}"
     kind = decision.kind
     exam = ExamVariant(row.exam)
     main: Event
     if kind is K.DISCHARGE:
-        main = Discharge(
+        main = construct(
+            Discharge,
             id=step_id,
             date=when(row.day),
             reason=decision.reason or DischargeReason.ADEQUATE_RELIEF,
@@ -203,11 +230,14 @@ def step_events(view: PatientView, row: StepRow, decision: Decision) -> list[Eve
                 details["end_date"] = when(row.result_day)
         if decision.override is not None:
             details["override"] = decision.override
-        main = make_event(decision.action, id=step_id, date=when(row.day), **details)
+        main = make_event(
+            decision.action, id=step_id, date=when(row.day), construct=construct, **details
+        )
     events: list[tuple[int, int, Event]] = [(row.day, 0, main)]
     if kind is K.IMAGING and row.result_day >= 0:
         modality = decision.action.modality or Modality.MRI
-        study = ImagingStudy(
+        study = construct(
+            ImagingStudy,
             id=f"{step_id}-study",
             date=when(row.result_day),
             modality=modality,
@@ -216,7 +246,8 @@ def step_events(view: PatientView, row: StepRow, decision: Decision) -> list[Eve
         events.append((row.result_day, 2, study))
     if kind in _OUTCOME_KINDS and row.result_day >= 0:
         duration = None if row.duration == LASTING else max(row.duration, 0)
-        outcome = Outcome(
+        outcome = construct(
+            Outcome,
             pain_before=row.pain_before,
             pain_after=row.pain_after,
             relief_percent=float(row.relief),
@@ -224,7 +255,8 @@ def step_events(view: PatientView, row: StepRow, decision: Decision) -> list[Eve
             concordant=None if row.concordant < 0 else bool(row.concordant),
             complications=complications_of(row.complications),
         )
-        report = OutcomeReport(
+        report = construct(
+            OutcomeReport,
             id=f"{step_id}-outcome",
             date=when(row.result_day),
             intervention_id=step_id,
@@ -239,7 +271,8 @@ def step_events(view: PatientView, row: StepRow, decision: Decision) -> list[Eve
             trajectory=Trajectory.IMPROVING if row.success else Trajectory.UNCHANGED,
         )
         after = ExamVariant.POST_OPERATIVE if row.success else exam
-        visit = ClinicalVisit(
+        visit = construct(
+            ClinicalVisit,
             id=f"{step_id}-postop",
             date=when(row.visit_day),
             purpose=VisitPurpose.POST_OPERATIVE,
@@ -248,7 +281,8 @@ def step_events(view: PatientView, row: StepRow, decision: Decision) -> list[Eve
         )
         events.append((row.visit_day, 1, visit))
     if row.prog_day >= 0:
-        visit = ClinicalVisit(
+        visit = construct(
+            ClinicalVisit,
             id=f"{step_id}-deficit",
             date=when(row.prog_day),
             purpose=VisitPurpose.FOLLOW_UP,

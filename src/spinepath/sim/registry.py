@@ -18,13 +18,11 @@ from spinepath.anatomy import Side
 from spinepath.model import Urgency
 from spinepath.sim.records import Decision, DecisionTable
 from spinepath.sim.tables import Histories
-from spinepath.sim.vector import Universe
 
 __all__ = [
     "DECISIONS",
     "LOCK",
     "HISTORIES",
-    "UNIVERSE",
     "decision_drugs",
     "decision_nerves",
     "decision_series",
@@ -36,9 +34,6 @@ I64 = npt.NDArray[np.int64]
 
 DECISIONS = DecisionTable()
 """Every decision taken in this process, numbered in order of first use."""
-
-UNIVERSE = Universe()
-"""Every action the fast path has classified, numbered (the columns of its matrices)."""
 
 HISTORIES = Histories()
 """Every sequence of decisions patients have followed (what a policy's context holds)."""
