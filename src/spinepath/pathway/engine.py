@@ -8,15 +8,17 @@ first), allowed and blocked. ``apply`` records an event when it is legal. Both a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from spinepath.anatomy import LATERAL_SIDES, Segment, SpinalNerve
+from spinepath.anatomy import LATERAL_SIDES, FacetJoint, Foramen, Segment, Side, SpinalNerve
 from spinepath.errors import IllegalTransition
 from spinepath.model import (
     Approach,
     CervicalEpiduralSteroidInjection,
     Event,
+    HeadachePattern,
     Medication,
     Modality,
     PatientRecord,
@@ -102,17 +104,22 @@ def classify(facts: Facts) -> tuple[Judgement, ...]:
     for candidate in candidates(facts):
         is_blocked, favoured, urgent = _CLASSIFIERS[candidate.kind](facts, candidate)
         if is_blocked:
-            blocked.append(Judgement(candidate, Status.BLOCKED))
+            blocked.append(_judgement((candidate, Status.BLOCKED, False, None)))
         elif favoured:
             recommended.append((not urgent, candidate.sort_key, candidate))
         else:
-            allowed.append(Judgement(candidate, Status.ALLOWED))
+            allowed.append(_judgement((candidate, Status.ALLOWED, False, None)))
     recommended.sort(key=_ranking)
     ranked = [
-        Judgement(chosen, Status.RECOMMENDED, not later, rank)
+        _judgement((chosen, Status.RECOMMENDED, not later, rank))
         for rank, (later, _, chosen) in enumerate(recommended, start=1)
     ]
     return (*ranked, *allowed, *blocked)
+
+
+def _judgement(values: tuple[Action, Status, bool, int | None]) -> Judgement:
+    made: Judgement = tuple.__new__(Judgement, values)  # the NamedTuple without its checks
+    return made
 
 
 def _ranking(item: tuple[bool, tuple[int, str], Action]) -> tuple[bool, tuple[int, str]]:
@@ -205,50 +212,93 @@ def candidates(facts: Facts) -> tuple[Action, ...]:
     state = facts.state
     found: dict[Action, None] = dict.fromkeys(_FIXED)
     add = found.setdefault
-
-    last = state.cesi.last_target
-    if last is not None:  # S0: the same injection again
-        approach, at, side = last
-        add(action(K.CESI, approach=approach, segments=(at,), side=side))
-    nerves = set(facts.candidate_nerves)
-    nerves.update(state.snrb.done)
-    for nerve in sorted(nerves):
-        add(action(K.SELECTIVE_NERVE_ROOT_BLOCK, root=nerve.root, side=nerve.side))
-        segment = nerve.root.exit_segment
-        if segment is not None:  # S5: a transforaminal injection at that root
-            add(_transforaminal(segment, nerve))
-    joints = set(state.imaging.facet_joints)
-    joints.update(state.mbb.joints)
+    if state.cesi.last_target is not None:  # S0: the same injection again
+        add(_cesi_again(state.cesi.last_target))
+    for nerve in _in_order(frozenset(facts.candidate_nerves) | state.snrb.done):
+        for found_action in _at_root(nerve):
+            add(found_action)
     needed = facts.profile.mbb_blocks_required.value
-    for joint in sorted(joints):
-        position = 2 if needed >= 2 and state.mbb.positive_count(joint) else 1
-        add(
-            action(
-                K.MEDIAL_BRANCH_BLOCK,
-                segments=(joint.segment,),
-                side=joint.side,
-                series_position=position,
-            )
-        )
-        add(action(K.RADIOFREQUENCY_ABLATION, segments=(joint.segment,), side=joint.side))
-    for segments, side in (*state.mbb.targets, *state.rfa.targets):
-        add(action(K.RADIOFREQUENCY_ABLATION, segments=segments, side=side))
+    blocks = state.mbb
+    for joint in _in_order(frozenset(state.imaging.facet_joints) | blocks.joints):
+        position = 2 if needed >= 2 and blocks.positive_count(joint) else 1
+        for found_action in _at_joint(joint, position):
+            add(found_action)
+    for segments, side in (*blocks.targets, *state.rfa.targets):
+        add(_ablation(segments, side))
     presentation = state.presentation
-    if presentation.headache_side is not None:
-        for side in presentation.headache_side.lateral:
-            add(action(K.GREATER_OCCIPITAL_NERVE_BLOCK, side=side))
-    elif presentation.headache.value != "none":
-        for side in sorted(LATERAL_SIDES):
-            add(action(K.GREATER_OCCIPITAL_NERVE_BLOCK, side=side))
-    for segments in _surgical_levels(state.imaging.compressive_segments):
-        add(action(K.ACDF, segments=segments))
-    for foramen in sorted(state.imaging.foraminal_lesions):
-        add(action(K.LAMINOFORAMINOTOMY, segments=(foramen.segment,), side=foramen.side))
+    for found_action in _occipital(presentation.headache_side, presentation.headache):
+        add(found_action)
+    imaging = state.imaging
+    for found_action in _operations(imaging.compressive_segments, imaging.foraminal_lesions):
+        add(found_action)
     return tuple(found)
 
 
-def _transforaminal(segment: Segment, nerve: SpinalNerve) -> Action:
-    return action(K.CESI, approach=Approach.TRANSFORAMINAL, segments=(segment,), side=nerve.side)
+# The candidates of a target are the same actions every time: each is made once.
+
+
+@functools.cache
+def _in_order(targets: frozenset[Any]) -> tuple[Any, ...]:
+    return tuple(sorted(targets))
+
+
+@functools.cache
+def _cesi_again(target: tuple[Approach, Segment, Side]) -> Action:
+    approach, segment, side = target
+    return action(K.CESI, approach=approach, segments=(segment,), side=side)
+
+
+@functools.cache
+def _at_root(nerve: SpinalNerve) -> tuple[Action, ...]:
+    """S3 and S5: a block of the root, and a transforaminal injection at it."""
+    block = action(K.SELECTIVE_NERVE_ROOT_BLOCK, root=nerve.root, side=nerve.side)
+    segment = nerve.root.exit_segment
+    if segment is None:
+        return (block,)
+    injection = action(
+        K.CESI, approach=Approach.TRANSFORAMINAL, segments=(segment,), side=nerve.side
+    )
+    return block, injection
+
+
+@functools.cache
+def _at_joint(joint: FacetJoint, position: int) -> tuple[Action, ...]:
+    """S6: a medial branch block (first or confirmatory) and an ablation of the joint."""
+    segments = (joint.segment,)
+    return (
+        action(K.MEDIAL_BRANCH_BLOCK, segments=segments, side=joint.side, series_position=position),
+        action(K.RADIOFREQUENCY_ABLATION, segments=segments, side=joint.side),
+    )
+
+
+@functools.cache
+def _ablation(segments: tuple[Segment, ...], side: Side) -> Action:
+    return action(K.RADIOFREQUENCY_ABLATION, segments=segments, side=side)
+
+
+@functools.cache
+def _occipital(side: Side | None, headache: HeadachePattern) -> tuple[Action, ...]:
+    """S7: a greater occipital nerve block on each side of the head pain."""
+    if side is not None:
+        sides: tuple[Side, ...] = side.lateral
+    elif headache is not HeadachePattern.NONE:
+        sides = tuple(sorted(LATERAL_SIDES))
+    else:
+        return ()
+    return tuple(action(K.GREATER_OCCIPITAL_NERVE_BLOCK, side=s) for s in sides)
+
+
+@functools.cache
+def _operations(
+    compressive: tuple[Segment, ...], foraminal: frozenset[Foramen]
+) -> tuple[Action, ...]:
+    """S13-S15: an ACDF of each compressed level (and contiguous run), a foraminotomy of each
+    narrowed foramen."""
+    found = [action(K.ACDF, segments=segments) for segments in _surgical_levels(compressive)]
+    found.extend(
+        action(K.LAMINOFORAMINOTOMY, segments=(f.segment,), side=f.side) for f in sorted(foraminal)
+    )
+    return tuple(found)
 
 
 def _surgical_levels(segments: tuple[Segment, ...]) -> list[tuple[Segment, ...]]:

@@ -255,15 +255,10 @@ class Imaging:
     foraminal_lesions: frozenset[Foramen] = frozenset()
     cord_compression_segments: frozenset[Segment] = frozenset()
     instability_segments: frozenset[Segment] = frozenset()
+    implicated_nerves: tuple[SpinalNerve, ...] = ()
     latest: ImagingStudy | None = _note()
     plain_films: tuple[ImagingStudy, ...] = _note(())
     last_on: dt.date | None = _note()
-
-    @property
-    def implicated_nerves(self) -> tuple[SpinalNerve, ...]:
-        """Nerves compressed on imaging: foraminal or paracentral herniation, foraminal
-        stenosis."""
-        return tuple(sorted({foramen.nerve for foramen in self.foraminal_lesions}))
 
 
 CesiTarget = tuple[Any, Segment, Side]
@@ -739,6 +734,8 @@ def _imaging(
         foraminal_lesions=foraminal,
         cord_compression_segments=frozenset(cord),
         instability_segments=frozenset(f.segment for f in findings if isinstance(f, Instability)),
+        # nerves compressed on imaging: foraminal or paracentral herniation, foraminal stenosis
+        implicated_nerves=tuple(sorted({foramen.nerve for foramen in foraminal})),
         latest=latest,
         plain_films=films,
         last_on=day,
