@@ -426,6 +426,14 @@ class FactState:
         Equal keys get equal answers; the simulation remembers decisions by it."""
         return self, _ages(self.profile)(self, as_of)
 
+    def bare(self) -> FactState:
+        """The state without its notes and dates, sharing equal parts with other bare states:
+        equal to this one and hashing alike, and small (what a memo keeps as a key; its facts
+        cannot be read, the dates being gone)."""
+        changes = {name: _shared(_stripped(getattr(self, name))) for name in _PART_FIELDS}
+        changes.update(_TOP_NOTES)
+        return _evolve(self, **changes)
+
     def after(self, event: Event) -> FactState:
         """The state once ``event`` is recorded next (what a record carries forward)."""
         return fold(self, event)
@@ -473,6 +481,34 @@ _PARTS = (
     Since,
 )
 _AGE_FIELDS = _age_fields()
+_PART_FIELDS = tuple(f.name for f in attrs.fields(FactState) if type(f.default) in _PARTS)
+
+
+def _default(field: attrs.Attribute[Any]) -> Any:
+    default: Any = field.default
+    return default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
+
+
+_TOP_NOTES = {
+    f.name: _default(f) for f in attrs.fields(FactState) if not f.eq and f.name != "profile"
+}
+_SHARED: dict[Any, Any] = {}
+
+
+def _stripped(part: T) -> T:
+    """``part`` with its notes and dates back to their defaults (a Since inside too)."""
+    fields = attrs.fields(type(part))  # type: ignore[arg-type]
+    changes = {f.name: f.default for f in fields if not f.eq}
+    for f in fields:
+        if f.eq and isinstance(getattr(part, f.name), Since):
+            changes[f.name] = _shared(_stripped(getattr(part, f.name)))
+    return _evolve(part, **changes) if changes else part
+
+
+def _shared(part: T) -> T:
+    """One object for equal parts (bare states of many patients share them)."""
+    found: T = _SHARED.setdefault(part, part)
+    return found
 
 
 def _ages(profile: Profile) -> Callable[[FactState, dt.date], tuple[int, ...]]:

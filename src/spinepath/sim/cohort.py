@@ -441,13 +441,34 @@ def _checked(cls: type[Any], **values: Any) -> Any:
 _SIGNS = ("hoffmann", "hyperreflexia", "gait_disturbance", "hand_clumsiness")
 
 
+class _Row:
+    """One patient's values, read from the table's columns when asked (no copy per patient)."""
+
+    __slots__ = ("columns", "row")
+
+    def __init__(self, columns: dict[str, npt.NDArray[Any]], row: int) -> None:
+        self.columns = columns
+        self.row = row
+
+    def __getitem__(self, name: str) -> Any:
+        return self.columns[name][self.row]
+
+
 class PatientView:
     """One row of a :class:`PatientTable` as model values: what the records are built from."""
 
-    def __init__(self, table: PatientTable, row: int, entry_date: dt.date) -> None:
+    __slots__ = ("_c", "_made", "entry_date", "row")
+
+    def __init__(
+        self,
+        table: PatientTable,
+        row: int,
+        entry_date: dt.date,
+        columns: dict[str, npt.NDArray[Any]] | None = None,
+    ) -> None:
         self.row = row
         self.entry_date = entry_date
-        self._c = {name: col[row] for name, col in table.columns().items()}
+        self._c = _Row(table.columns() if columns is None else columns, row)
         self._made: dict[tuple[Any, ...], Any] = {}  # symptoms and exams, immutable: made once
 
     def __getitem__(self, name: str) -> Any:

@@ -141,6 +141,7 @@ class Chunk:
         self.engine = spec.engine
         self.fast_memo = fast_memo(spec.profile)
         self.views: dict[int, PatientView] = {}
+        self.columns = t.columns()
         self.states: list[FactState] = []
         if self.engine == "fast":
             profile = spec.profile
@@ -181,7 +182,7 @@ class Chunk:
     def view(self, j: int) -> PatientView:
         found = self.views.get(j)
         if found is None:
-            found = self.views[j] = PatientView(self.table, j, self.entry_date)
+            found = self.views[j] = PatientView(self.table, j, self.entry_date, self.columns)
         return found
 
     def absorb(self, frame: Frame) -> None:

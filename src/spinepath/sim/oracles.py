@@ -258,7 +258,8 @@ class _FastMemo:
         if sig is None:
             sig = self.classes[found] = len(self.entries)
             self.entries.append(_Entry(assessment_of(facts, judged), state, as_of))
-        self.states[key] = sig
+        # the key keeps a bare copy of the state: equal, hashing alike, without notes and dates
+        self.states[(state.bare(), key[1]) if key[0] is state else key] = sig
         return sig
 
 
