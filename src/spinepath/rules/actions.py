@@ -41,7 +41,7 @@ from spinepath.model import (
     VisitPurpose,
 )
 
-__all__ = ["Action", "ActionKind", "action", "kind_of"]
+__all__ = ["ACTION_TYPES", "Action", "ActionKind", "action", "kind_of"]
 
 
 class ActionKind(enum.StrEnum):
@@ -231,7 +231,7 @@ def kind_of(event: Event) -> ActionKind | None:
     return _KINDS.get(type(event))
 
 
-_KINDS: dict[type, ActionKind] = {
+_KINDS: dict[type, ActionKind] = {  # see also ACTION_TYPES below
     Discharge: ActionKind.DISCHARGE,
     PostureReview: ActionKind.POSTURE_REVIEW,
     ImagingOrder: ActionKind.IMAGING,
@@ -248,3 +248,7 @@ _KINDS: dict[type, ActionKind] = {
     AnteriorCervicalDiscectomyFusion: ActionKind.ACDF,
     PosteriorLaminoforaminotomy: ActionKind.LAMINOFORAMINOTOMY,
 }
+
+ACTION_TYPES: frozenset[type] = frozenset(_KINDS)
+"""The event types that perform an action (besides re-evaluation visits and advanced
+physical therapy courses, which do depending on their fields)."""

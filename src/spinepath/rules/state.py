@@ -71,6 +71,7 @@ from spinepath.model import (
     VisitPurpose,
 )
 from spinepath.model.imaging import ImagingFinding
+from spinepath.rules.actions import ACTION_TYPES as _ACTION_TYPES
 from spinepath.rules.actions import kind_of
 from spinepath.rules.phases import ACTION_PHASE, ENTRY, Phase
 from spinepath.rules.profiles import Profile
@@ -555,19 +556,37 @@ def fold(state: FactState, event: Event) -> FactState:
 
 def _apply(draft: Any, event: Event) -> None:
     """Fold ``event`` into a draft (a mutable copy of a state's fields)."""
-    folder = _FOLDERS.get(type(event))
+    folder, awaits_outcome, kinded = _plan(type(event))
     if folder is not None:
         for name, value in folder(draft, event).items():
             setattr(draft, name, value)
-    if isinstance(event, Intervention):  # awaits its outcome report
+    if awaits_outcome:  # an intervention: its outcome report names it later
         draft.pending = {**draft.pending, event.id: event}
-    kind = kind_of(event)
-    if kind is not None:  # each action moves the patient into its phase
-        draft.phase = ACTION_PHASE[kind]
+    if kinded:
+        kind = kind_of(event)
+        if kind is not None:  # each action moves the patient into its phase
+            draft.phase = ACTION_PHASE[kind]
     if draft.events == 0 and draft.onset is None:
         draft.onset = event.date  # no onset reported: the first recorded event
     draft.events += 1
     draft.last_date = event.date
+
+
+_PLANS: dict[type, tuple[Folder | None, bool, bool]] = {}
+
+
+def _plan(kind: type) -> tuple[Folder | None, bool, bool]:
+    """What folding an event of this type involves: its folder, whether it awaits an outcome,
+    whether it may be an action (worked out once per type)."""
+    found = _PLANS.get(kind)
+    if found is None:
+        actions = {ClinicalVisit, PhysicalTherapyCourse, *_ACTION_TYPES}
+        found = _PLANS[kind] = (
+            _FOLDERS.get(kind),
+            issubclass(kind, Intervention),
+            any(issubclass(kind, t) for t in actions),
+        )
+    return found
 
 
 def state_of(record: PatientRecord, profile: Profile, as_of: dt.date | None = None) -> FactState:

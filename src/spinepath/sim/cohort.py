@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -441,6 +442,12 @@ def _checked(cls: type[Any], **values: Any) -> Any:
 _SIGNS = ("hoffmann", "hyperreflexia", "gait_disturbance", "hand_clumsiness")
 
 
+@functools.cache
+def _on(entry: dt.date, day: int) -> dt.date:
+    """The date ``day`` days after entry (a few hundred distinct days: each made once)."""
+    return entry + dt.timedelta(days=day)
+
+
 class _Row:
     """One patient's values, read from the table's columns when asked (no copy per patient)."""
 
@@ -483,7 +490,7 @@ class PatientView:
         return PRESENTATIONS[int(self._c["presentation"])]
 
     def date(self, day: int) -> dt.date:
-        return self.entry_date + dt.timedelta(days=int(day))
+        return _on(self.entry_date, int(day))
 
     # -- the patient ------------------------------------------------------------------------------
     def health(self) -> HealthFactors:

@@ -10,6 +10,7 @@ against the engine, and results rebuild any patient's record on demand.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -151,6 +152,7 @@ class StepRow(NamedTuple):
     declined: bool
 
 
+@functools.cache
 def complications_of(bits: int) -> tuple[Complication, ...]:
     return tuple(c for i, c in enumerate(COMPLICATIONS) if bits >> i & 1)
 
@@ -173,6 +175,7 @@ _OUTCOME_KINDS = frozenset(
 )
 
 
+_VARIANTS = tuple(ExamVariant)
 _FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
@@ -203,7 +206,7 @@ def step_events(
     when = view.date
     step_id = f"s{row.step}"
     kind = decision.kind
-    exam = ExamVariant(row.exam)
+    exam = _VARIANTS[row.exam]
     main: Event
     if kind is K.DISCHARGE:
         main = construct(
