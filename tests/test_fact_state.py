@@ -161,3 +161,19 @@ def test_states_hash_and_compare_without_their_notes() -> None:
         b.key(record.last_date or dt.date.today())
     ] == 1
     assert "cesi-" not in repr(a)  # event ids are notes, kept out of the repr
+
+
+def test_the_facts_page_example_prints_what_it_says() -> None:
+    import contextlib
+    import io
+    import pathlib
+    import re
+
+    page = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "facts.md").read_text()
+    code = re.search(r"```python\n(.*?)```", page, re.S)
+    assert code is not None
+    shown = re.findall(r"# (\S+ \S+)\n", code.group(1))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code.group(1), "docs/facts.md", "exec"), {})
+    assert out.getvalue().split("\n")[0] == shown[-1]

@@ -197,8 +197,10 @@ def run(args: argparse.Namespace) -> int:
             return UNAVAILABLE
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     bar = ProgressBar(args.n, show)
+    from spinepath.sim.runner import DEFAULT_CHUNK_SIZE
+
     chunk = min(
-        50_000,
+        DEFAULT_CHUNK_SIZE,
         max(
             2_000,
             math.ceil(args.n / (4 * args.workers if args.workers > 1 else (20 if show else 1))),

@@ -1,12 +1,13 @@
-"""Rules: the action vocabulary, condition expressions, named facts, the S0-S16 catalogue and
-guideline profiles."""
+"""Rules: the action vocabulary, condition expressions, the fact state folded from a record's
+events, named facts read from it, the S0-S16 catalogue and guideline profiles."""
 
 from __future__ import annotations
 
 from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.catalogue import RULE_IDS, RULES, Rule, rules_for
 from spinepath.rules.expressions import All, AnyOf, Condition, Explanation, Fact, Not
-from spinepath.rules.facts import FACTS, FactDefinition, RecordFacts
+from spinepath.rules.facts import FACTS, FactDefinition, Facts, RecordFacts
+from spinepath.rules.phases import ACTION_PHASE, ENTRY, Phase
 from spinepath.rules.profiles import (
     CONSENSUS_2022,
     PROFILES,
@@ -17,9 +18,12 @@ from spinepath.rules.profiles import (
     Threshold,
     profile_named,
 )
+from spinepath.rules.state import FactState, fold, fold_all, initial_state, state_of
 
 __all__ = [
+    "ACTION_PHASE",
     "CONSENSUS_2022",
+    "ENTRY",
     "FACTS",
     "PROFILES",
     "RULES",
@@ -33,13 +37,20 @@ __all__ = [
     "Explanation",
     "Fact",
     "FactDefinition",
+    "FactState",
+    "Facts",
     "Figure",
     "Grade",
     "Not",
+    "Phase",
     "Profile",
     "RecordFacts",
     "Rule",
     "Threshold",
+    "fold",
+    "fold_all",
+    "initial_state",
     "profile_named",
     "rules_for",
+    "state_of",
 ]

@@ -31,8 +31,9 @@ from spinepath.sim.results import Results
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "Executor", "chunks", "simulate"]
 
-DEFAULT_CHUNK_SIZE = 50_000
-"""Patients per chunk when not given: large enough to amortise numpy, small enough to balance."""
+DEFAULT_CHUNK_SIZE = 10_000
+"""Patients per chunk when not given: large enough to amortise numpy, small enough that a
+chunk's fact states (one per patient, held until the chunk ends) stay a few tens of MB."""
 
 Progress = Callable[[int, int], None]
 
