@@ -214,6 +214,18 @@ def test_records_have_same_day_events_and_positive_and_negative_blocks() -> None
     assert any(x <= 50 for x in mbb_reliefs)
 
 
+def test_failing_walks_shrink_to_short_plain_ones() -> None:
+    """A property that fails on long records shrinks to the shortest walk that fails, made of
+    the simplest choices (here every event on the first day)."""
+    record = find(
+        sps.patient_records(),
+        lambda r: len(r) >= 12,
+        settings=settings(max_examples=500, database=None, derandomize=True),
+    )
+    assert len(record) == 12
+    assert {e.date for e in record.events} == {record.events[0].date}
+
+
 # -- legal walks --------------------------------------------------------------------------------
 
 

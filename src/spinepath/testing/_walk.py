@@ -5,26 +5,36 @@ its outcome) and then, step by step, advances the calendar by 0-60 days and eith
 of the options :func:`spinepath.assess` calls legal (built with :func:`spinepath.make_event`),
 reports the outcome of an earlier intervention, or records a visit, a study or a health update
 (events that are always legal). Every event goes through :func:`spinepath.apply`, so a walk can
-only produce what the engine accepts; an engine that offers an option and then refuses it makes
-the walk raise :class:`~spinepath.IllegalTransition`, which is a bug worth seeing.
+only produce what the engine accepts, except that :func:`walk_records` adds an option ``assess``
+has just called legal on that record and day without having ``apply`` judge it a second time
+(``Walk.recheck``). :class:`spinepath.testing.PathwayStateMachine` keeps the second judgement:
+there an engine that offers an option and then refuses it raises
+:class:`~spinepath.IllegalTransition`, which is a bug worth seeing.
 
 Steering never filters: ``reach`` changes which option is drawn and which way outcomes fall,
 and red flags are injected, or kept out, by how the neurological exams are drawn. The same
 steps drive :class:`spinepath.testing.PathwayStateMachine`.
+
+The small choices of a step are read from :class:`~spinepath.testing._dice.Dice` (one block of
+bytes drawn per step, usually), not drawn one by one: Hypothesis's cost is per draw. Every
+reading maps smaller bytes to simpler choices (the first or recommended option, the same day,
+no red flag, no complication), so a failing walk still shrinks to a short, plain one; the
+number of steps is an ordinary integer draw, shrinking towards ``min_events``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
 
-from spinepath.anatomy import NerveRoot, Side, SpinalNerve
+from spinepath.anatomy import NerveRoot, Segment, Side, SpinalNerve
 from spinepath.model import (
     Approach,
+    AsaClass,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
     Complication,
@@ -35,6 +45,7 @@ from spinepath.model import (
     ForaminalStenosis,
     FunctionalChange,
     GreaterOccipitalNerveBlock,
+    HeadachePattern,
     HealthFactors,
     HealthUpdate,
     HerniationZone,
@@ -43,7 +54,6 @@ from spinepath.model import (
     ImagingStudy,
     Intervention,
     MedialBranchBlock,
-    Medication,
     Modality,
     MotorFinding,
     MyelopathySigns,
@@ -70,16 +80,19 @@ from spinepath.pathway import (
     Assessment,
     Option,
     Phase,
+    Status,
     action_of,
     apply,
     assess,
     make_event,
     phase_of,
 )
+from spinepath.pathway.assessment import Judgement
 from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.profiles import Profile, Threshold
-from spinepath.testing import _values as v
-from spinepath.testing._values import Draw
+from spinepath.testing import _dice as d
+from spinepath.testing._dice import Dice, dice_of
+from spinepath.testing._values import Draw, _ints
 
 __all__ = [
     "Walk",
@@ -100,13 +113,14 @@ __all__ = [
 ]
 
 K = ActionKind
-T = TypeVar("T")
-_ORDER = tuple(Phase)
+_ORDER = {phase: i for i, phase in enumerate(Phase)}
 _LATERAL = (Side.LEFT, Side.RIGHT)
 _LOSS = {SensoryChange.DIMINISHED: 1, SensoryChange.ABSENT: 2}
+_LOSSES = tuple(_LOSS)
 _SIGNS = tuple(a.name for a in attrs.fields(MyelopathySigns))
 _FIRST_DAY = dt.date(2012, 1, 1)
 _LAST_DAY = dt.date(2035, 12, 31)
+_START_SPAN = (_LAST_DAY - _FIRST_DAY).days + 1
 _SURGICAL = frozenset({Phase.SURGICAL_CONSULTATION, Phase.SURGERY, Phase.POST_OPERATIVE})
 _BEYOND_TARGETED = frozenset({Phase.ADVANCED_INTERVENTIONAL, *_SURGICAL})
 _ALWAYS_POSITIVE = (MedialBranchBlock, SelectiveNerveRootBlock, SpinalCordStimulatorTrial)
@@ -132,31 +146,43 @@ class Walk:
     operated_on: dt.date | None = None
     findings: tuple[ImagingFinding, ...] = ()
     due: list[Event] = attrs.Factory(list)
+    unreported: list[Intervention] = attrs.Factory(list)
+    recheck: bool = True
+    """Whether :func:`perform` records an option through :func:`spinepath.apply`, which judges
+    it again (PathwayStateMachine's cross-check of ``assess`` against ``apply``), or adds it to
+    the record directly: ``assess`` judged it legal on this record and day a moment before."""
 
     def new_id(self) -> str:
         event_id = f"e{self.next_id}"
         self.next_id += 1
         return event_id
 
-    def add(self, event: Event) -> None:
-        """Record ``event`` through the engine (raises IllegalTransition if it refuses)."""
-        self.record = apply(self.record, event, self.profile)
+    def add(self, event: Event, *, judged: bool = False) -> None:
+        """Record ``event`` through the engine (raises IllegalTransition if it refuses), or,
+        when ``judged`` (the engine called it legal on this record and day), add it as it is."""
+        if judged:
+            self.record = self.record.add(event)
+        else:
+            self.record = apply(self.record, event, self.profile)
         if isinstance(event, ClinicalVisit):
             self.symptoms = event.symptoms
             if event.exam is not None:
                 self.exams.append(event.exam)
                 self.exams_since_operation.append(event.exam)
-        elif isinstance(event, Surgery):  # a new baseline: the surgeon decompressed what was
-            self.operated_on = event.date
-            self.exams_since_operation = []
+        elif isinstance(event, Intervention):
+            self.unreported.append(event)
+            if isinstance(event, Surgery):  # a new baseline: the surgeon decompressed what was
+                self.operated_on = event.date
+                self.exams_since_operation = []
+        elif isinstance(event, OutcomeReport):
+            self.unreported = [e for e in self.unreported if e.id != event.intervention_id]
         elif isinstance(event, ImagingStudy) and event.modality.shows_soft_tissue:
             self.findings = event.findings
 
     @property
     def pending(self) -> tuple[Intervention, ...]:
         """Interventions whose outcome is not reported yet, oldest first."""
-        reported = {e.intervention_id for e in self.record.of_type(OutcomeReport)}
-        return tuple(e for e in self.record.of_type(Intervention) if e.id not in reported)
+        return tuple(self.unreported)
 
     @property
     def phase(self) -> Phase:
@@ -168,60 +194,35 @@ class Walk:
 
 # -- drawing the pieces -------------------------------------------------------------------------
 
-
-_GAPS = st.integers(0, 60)
-_MAYBE_BOOL = st.none() | st.booleans()
-_MAYBE_TRUE = st.none() | st.just(True)
-_MAYBE_RELIEF = st.none() | v.relief_percents() | v.relief_percents()
 # Relief durations at the profiles' day thresholds (84, 90, 183) and either side of them.
-_MAYBE_DURATION = (
-    st.none() | st.sampled_from((0, 83, 84, 89, 90, 91, 182, 183, 365)) | st.integers(0, 730)
-)
-_MAYBE_SHORT = st.none() | st.integers(0, 730)
-_MAYBE_FUNCTION = st.none() | st.sampled_from(FunctionalChange)
-_MAYBE_NDI = st.none() | v.neck_disability_indices()
-_ROOTED = st.builds(
-    SpinalNerve,
-    st.sampled_from(tuple(r for r in NerveRoot if r.exit_segment is not None)),
-    st.sampled_from(_LATERAL),
-)
-_SURGICAL_RADIATING = st.lists(_ROOTED, min_size=1, max_size=2, unique=True).map(tuple)
-_ANY_RADIATING = st.lists(v.spinal_nerves() | _ROOTED, max_size=2, unique=True).map(tuple)
-_SEVERE = st.sampled_from((QualityOfLifeImpact.SEVERE, QualityOfLifeImpact.DEBILITATING))
-_MAYBE_QUALITY = st.none() | st.sampled_from(QualityOfLifeImpact)
-_SURGICAL_ARM_PAIN = st.integers(4, 10)
-_NO_TRAJECTORY: st.SearchStrategy[Trajectory | None] = st.none()
-_QUIET_EXAMS = v.neuro_exams(myelopathy=False)
-_FINDINGS = st.lists(v.imaging_findings(), max_size=2)
-_BONE_FINDINGS = st.lists(v.imaging_findings(soft_tissue=False), max_size=2)
+_DURATION_EDGES = (0, 83, 84, 89, 90, 91, 182, 183, 365)
+_FUNCTIONS = tuple(FunctionalChange)
+_COMPLICATIONS = tuple(Complication)
+_HEADACHES = tuple(HeadachePattern)
+_HEAD_SIDES = (Side.LEFT, Side.RIGHT, Side.BILATERAL)
+_TRAJECTORIES = tuple(Trajectory)
+_QUALITIES = tuple(QualityOfLifeImpact)
+_SEVERE = (QualityOfLifeImpact.SEVERE, QualityOfLifeImpact.DEBILITATING)
 _CROSS_SECTIONAL = (Modality.MRI, Modality.CT, Modality.CT_MYELOGRAPHY)
+_MODALITIES = tuple(Modality)
 _ONE_OR_BOTH = (Side.LEFT, Side.RIGHT, Side.BILATERAL)
 _ANY_SIDE = (Side.CENTRAL, Side.LEFT, Side.RIGHT, Side.BILATERAL)
 _ROOT_ZONES = (HerniationZone.FORAMINAL, HerniationZone.PARACENTRAL)
-_DOSES = {
-    drug: st.sampled_from((float(drug.max_daily_mg), 0.001))
-    | st.integers(1, drug.max_daily_mg).map(float)
-    for drug in Medication
-}
-_EXTRA_FOCUS = st.lists(st.sampled_from(PhysicalTherapyFocus), max_size=2)
-_MAYBE_SESSIONS = st.none() | st.integers(1, 200)
-_MAYBE_SEGMENT = st.none() | v.segments()
-_START_DAYS = st.dates(_FIRST_DAY, _LAST_DAY)
+_STENOSIS_GRADES = tuple(StenosisGrade)
+_DISCHARGE_REASONS = tuple(DischargeReason)
+_STEROIDS = tuple(Steroid)
+_FOCUS = tuple(PhysicalTherapyFocus)
+_REGENERATIVE = tuple(RegenerativeKind)
+_SEGMENTS = tuple(Segment)
+_ASA_CLASSES = tuple(AsaClass)
+_MOVES = ("act", "act", "act", "act", "act", "outcome", "outcome", "visit", "study", "health")
+_STEERED_MOVES = ("act", "act", "act", "outcome", "outcome")
 
 
-def _gap(draw: Draw) -> int:
-    """Days to the next event: 0 (same day) to 60."""
-    return draw(_GAPS)
-
-
-def _chance(draw: Draw, numerator: int, denominator: int) -> bool:
-    """True with probability about numerator/denominator; shrinks towards True."""
-    return draw(v._ints(0, denominator - 1)) < numerator
-
-
-def _one(draw: Draw, items: tuple[T, ...] | list[T]) -> T:
-    """One of ``items``, shrinking towards the first (cheaper than a new sampled_from)."""
-    return items[draw(v._ints(0, len(items) - 1))]
+def _gap(dice: Dice) -> int:
+    """Days to the next event: 0 (the same day) one time in ten, else 0 to 60 evenly, so
+    same-day events (a block then its outcome, a consultation then the operation) are common."""
+    return 0 if dice.chance(1, 10) else dice.below(61)
 
 
 @functools.lru_cache(maxsize=64)
@@ -233,7 +234,7 @@ def _meeting(thresholds: tuple[Threshold, ...], met: bool) -> tuple[float, ...]:
     return tuple(sorted(x for x in values if all(t.met(x) == met for t in thresholds)))
 
 
-def _thresholds_for(profile: Profile, event: Intervention) -> list[Threshold]:
+def _thresholds_for(profile: Profile, event: Intervention) -> tuple[Threshold, ...]:
     """The thresholds an outcome of ``event`` is judged by: the block's own positivity
     threshold for diagnostic blocks, adequate relief (and a CESI's own) for treatments."""
     figures = [profile.adequate_relief]
@@ -251,7 +252,7 @@ def _thresholds_for(profile: Profile, event: Intervention) -> list[Threshold]:
     for figure in figures:
         assert isinstance(figure.value, Threshold)
         found.append(figure.value)
-    return found
+    return tuple(found)
 
 
 def _wanted(walk: Walk, event: Intervention) -> bool | None:
@@ -270,6 +271,7 @@ def _wanted(walk: Walk, event: Intervention) -> bool | None:
 
 def draw_outcome(draw: Draw, walk: Walk, event: Intervention) -> Outcome:
     """An outcome for ``event``: free, or positive/failed as the walk's steering needs."""
+    dice = dice_of(draw)
     want = _wanted(walk, event)
     if want is None and walk.prefer:
         performed = action_of(event)
@@ -277,31 +279,40 @@ def draw_outcome(draw: Draw, walk: Walk, event: Intervention) -> Outcome:
             # A preferred block is mostly positive and a preferred treatment often works, so
             # the walk can go on from it (an ablation after a block, a repeat ablation).
             odds = 2 if isinstance(event, _ALWAYS_POSITIVE) else 1
-            want = True if _chance(draw, odds, 3) else None
-    thresholds = _thresholds_for(walk.profile, event)
-    before = walk.symptoms.worst_pain if walk.symptoms is not None else draw(v.pain_scores())
+            want = True if dice.chance(odds, 3) else None
+    before = walk.symptoms.worst_pain if walk.symptoms is not None else dice.below(11)
+    duration: int | None
+    concordant: bool | None
     if want is None:
-        relief: float | None = draw(_MAYBE_RELIEF)
-        duration = draw(_MAYBE_DURATION)
-        concordant = draw(_MAYBE_BOOL)
+        relief = d.maybe_relief(dice)
+        branch = dice.below(3)
+        duration = (
+            None
+            if branch == 0
+            else dice.one(_DURATION_EDGES)
+            if branch == 1
+            else dice.integer(0, 730)
+        )
+        concordant = dice.flip() if dice.flip() else None
     else:
-        relief = _one(draw, _meeting(tuple(thresholds), want) or (0.0, 100.0))
+        thresholds = _thresholds_for(walk.profile, event)
+        relief = dice.one(_meeting(thresholds, want) or (0.0, 100.0))
         if want:
             p = walk.profile
             days = max(p.cesi_adequate_relief_days.value, p.repeat_rfa_prior_relief_days.value, 90)
-            lasting = draw(v._ints(days, max(days, 730)))
-            duration = None if _chance(draw, 1, 4) else lasting
+            duration = None if dice.chance(1, 4) else dice.integer(days, max(days, 730))
+            concordant = True if dice.flip() else None
         else:
-            duration = draw(_MAYBE_SHORT)
-        concordant = draw(_MAYBE_TRUE if want else _MAYBE_BOOL)
+            duration = dice.integer(0, 730) if dice.flip() else None
+            concordant = dice.flip() if dice.flip() else None
     if relief is None:
-        after = draw(v.pain_scores())
+        after = dice.below(11)
     else:
         expected = round(before * (100.0 - relief) / 100.0)
-        after = draw(v._ints(max(0, expected - 1), min(10, expected + 1)))
+        after = dice.between(max(0, expected - 1), min(10, expected + 1))
     complications: tuple[Complication, ...] = ()
-    if _chance(draw, 1, 8):
-        complications = (_one(draw, tuple(Complication)),)
+    if dice.chance(1, 8):
+        complications = (dice.one(_COMPLICATIONS),)
     return Outcome(
         pain_before=before,
         pain_after=after,
@@ -309,58 +320,57 @@ def draw_outcome(draw: Draw, walk: Walk, event: Intervention) -> Outcome:
         relief_duration_days=duration,
         concordant=concordant,
         complications=complications,
-        function=draw(_MAYBE_FUNCTION),
-        ndi_after=draw(_MAYBE_NDI),
+        function=dice.maybe(_FUNCTIONS),
+        ndi_after=d.maybe_ndi(dice),
     )
-
-
-def _radiating(draw: Draw, surgical: bool) -> tuple[SpinalNerve, ...]:
-    """Nerves the arm pain follows; a surgical walk always has one with a foramen (C3-C8)."""
-    nerves: tuple[SpinalNerve, ...] = draw(_SURGICAL_RADIATING if surgical else _ANY_RADIATING)
-    return nerves
 
 
 def draw_symptoms(draw: Draw, walk: Walk, *, onset: dt.date | None = None) -> Symptoms:
     """The patient's report today: new scores, usually the same arm pain distribution."""
+    dice = dice_of(draw)
     surgical = walk.reach in _SURGICAL
     previous = walk.symptoms
-    if previous is not None and (surgical or _chance(draw, 3, 4)):
+    if previous is not None and (surgical or dice.chance(3, 4)):
         radiating = previous.radiating
     else:
-        radiating = _radiating(draw, surgical)
-    drawn = v.symptoms_drawn(
-        draw,
+        radiating = d.radiating(dice, surgical=surgical)
+    headache = dice.one(_HEADACHES)
+    head_side = None if headache is HeadachePattern.NONE else dice.maybe(_HEAD_SIDES)
+    return Symptoms(
+        arm_pain=dice.between(4, 10) if surgical else dice.below(11),
+        neck_pain=dice.below(11),
         radiating=radiating,
-        arm_pain=_SURGICAL_ARM_PAIN if surgical else None,
-        quality_of_life=_SEVERE if surgical else _MAYBE_QUALITY,
-        trajectory=None if previous is not None else _NO_TRAJECTORY,
-        before=walk.today,
+        headache=headache,
+        headache_side=head_side,
+        onset=previous.onset if previous is not None else onset,
+        trajectory=None if previous is None else dice.maybe(_TRAJECTORIES),
+        ndi=d.maybe_ndi(dice),
+        quality_of_life=dice.one(_SEVERE) if surgical else dice.maybe(_QUALITIES),
     )
-    kept_onset = previous.onset if previous is not None else onset
-    return attrs.evolve(drawn, onset=kept_onset)
 
 
-def _quiet_first_exam(draw: Draw, walk: Walk) -> NeuroExam:
+def _quiet_first_exam(dice: Dice, walk: Walk) -> NeuroExam:
     """An intake exam with no sign of myelopathy (mJOA, when scored, above the profile's band)."""
-    exam = draw(_QUIET_EXAMS)
+    exam = d.quiet_exam(dice)
     limit = walk.profile.mjoa_myelopathy_max.value
-    mjoa = None if limit >= 18 or draw(v._BOOLS) else draw(v._ints(limit + 1, 18))
-    if walk.flag:  # leave room for a progressive deficit: at least one graded myotome
-        motor = exam.motor or (MotorFinding(NerveRoot.C6, Side.LEFT, draw(v._ints(1, 5))),)
-        exam = attrs.evolve(exam, motor=motor)
+    mjoa = dice.between(limit + 1, 18) if limit < 18 and dice.flip() else None
+    if walk.flag and not exam.motor:  # leave room for a progressive deficit: a graded myotome
+        motor = (MotorFinding(NerveRoot.C6, Side.LEFT, dice.between(1, 5)),)
+        return attrs.evolve(exam, motor=motor, mjoa=mjoa)
     return attrs.evolve(exam, mjoa=mjoa)
 
 
 def quiet_exam(draw: Draw, walk: Walk) -> NeuroExam:
     """A follow-up exam that shows no new red flag: strength the same or better, sensory loss
     the same or less, myelopathy signs and mJOA as before."""
+    dice = dice_of(draw)
     if not walk.exams:
-        return _quiet_first_exam(draw, walk)
+        return _quiet_first_exam(dice, walk)
     last = walk.exams[-1]
-    motor = tuple(attrs.evolve(f, grade=draw(v._ints(f.grade, 5))) for f in last.motor)
+    motor = tuple(attrs.evolve(f, grade=dice.between(f.grade, 5)) for f in last.motor)
     sensory: list[SensoryFinding] = []
     for finding in last.sensory:
-        choice = draw(v._ints(0, 3))
+        choice = dice.below(4)
         if choice == 0:
             sensory.append(finding)
         elif choice == 1:
@@ -370,6 +380,7 @@ def quiet_exam(draw: Draw, walk: Walk) -> NeuroExam:
 
 def flagged_exam(draw: Draw, walk: Walk) -> tuple[NeuroExam, str]:
     """A follow-up exam that shows a red flag (S12), and what the flag is."""
+    dice = dice_of(draw)
     base = walk.exams[-1] if walk.exams else NeuroExam()
     earlier = walk.exams_since_operation  # a deficit progresses from the post-operative exams
     weak: list[tuple[MotorFinding, int]] = []
@@ -382,24 +393,24 @@ def flagged_exam(draw: Draw, walk: Walk) -> tuple[NeuroExam, str]:
         kinds.append("weakness")
     if earlier:
         kinds.append("sensory")
-    kind = _one(draw, kinds)
+    kind = dice.one(kinds)
     if kind == "myelopathy":
-        signs = draw(v.myelopathy_signs(present=True))
+        signs = d.myelopathy_signs(dice)
         merged = MyelopathySigns(
             **{s: getattr(signs, s) or getattr(base.myelopathy, s) for s in _SIGNS}
         )
         return attrs.evolve(base, myelopathy=merged), f"myelopathy: {', '.join(merged.present)}"
     if kind == "mjoa":
         limit = walk.profile.mjoa_myelopathy_max.value
-        mjoa = draw(v._ints(0, min(limit, 18)))
+        mjoa = dice.between(0, min(limit, 18))
         return attrs.evolve(base, mjoa=mjoa), f"mJOA {mjoa}"
     if kind == "weakness":
-        finding, lowest = _one(draw, weak)
-        grade = draw(v._ints(0, lowest - 1))
+        finding, lowest = dice.one(weak)
+        grade = dice.between(0, lowest - 1)
         motor = tuple(attrs.evolve(f, grade=grade) if f is finding else f for f in base.motor)
         return attrs.evolve(base, motor=motor), f"weaker {finding.side} {finding.root}"
-    root = draw(v.nerve_roots())
-    side = _one(draw, _LATERAL)
+    root = d.nerve_root(dice)
+    side = dice.one(_LATERAL)
     level = max(
         (
             _LOSS.get(s.change, 0)
@@ -409,7 +420,7 @@ def flagged_exam(draw: Draw, walk: Walk) -> tuple[NeuroExam, str]:
         ),
         default=0,
     )
-    change = SensoryChange.ABSENT if level >= 1 else _one(draw, tuple(_LOSS))
+    change = SensoryChange.ABSENT if level >= 1 else dice.one(_LOSSES)
     if level >= 2:  # already absent there: fall back to a myelopathy sign
         return attrs.evolve(base, myelopathy=attrs.evolve(base.myelopathy, hoffmann=True)), (
             "myelopathy: hoffmann"
@@ -421,36 +432,33 @@ def flagged_exam(draw: Draw, walk: Walk) -> tuple[NeuroExam, str]:
 
 def draw_visit(draw: Draw, walk: Walk, purpose: VisitPurpose | None = None) -> ClinicalVisit:
     """A follow-up (or post-operative) visit today, with an exam that raises no new flag."""
+    dice = dice_of(draw)
     if purpose is None:
-        operated = bool(walk.record.of_type(Surgery))
-        later = operated and _chance(draw, 1, 2)
+        later = walk.operated_on is not None and dice.chance(1, 2)
         purpose = VisitPurpose.POST_OPERATIVE if later else VisitPurpose.FOLLOW_UP
-    exam = quiet_exam(draw, walk) if _chance(draw, 3, 4) else None
+    exam = quiet_exam(dice, walk) if dice.chance(3, 4) else None
     return ClinicalVisit(
         id=walk.new_id(),
         date=walk.today,
         purpose=purpose,
-        symptoms=draw_symptoms(draw, walk),
+        symptoms=draw_symptoms(dice, walk),
         exam=exam,
     )
 
 
 def _correlating_findings(
-    draw: Draw, radiating: tuple[SpinalNerve, ...], required: bool
+    dice: Dice, radiating: tuple[SpinalNerve, ...], required: bool
 ) -> list[ImagingFinding]:
     found: list[ImagingFinding] = []
     for nerve in radiating:
         segment = nerve.root.exit_segment
-        if segment is None or not (required or _chance(draw, 2, 3)):
+        if segment is None or not (required or dice.chance(2, 3)):
             continue
-        if _chance(draw, 1, 2):
-            found.append(
-                ForaminalStenosis(
-                    segment=segment, side=nerve.side, grade=_one(draw, tuple(StenosisGrade))
-                )
-            )
+        if dice.chance(1, 2):
+            grade = dice.one(_STENOSIS_GRADES)
+            found.append(ForaminalStenosis(segment=segment, side=nerve.side, grade=grade))
         else:
-            zone = _one(draw, _ROOT_ZONES)
+            zone = dice.one(_ROOT_ZONES)
             found.append(DiscHerniation(segment=segment, side=nerve.side, zone=zone))
         required = False
     return found
@@ -459,24 +467,23 @@ def _correlating_findings(
 def draw_study(draw: Draw, walk: Walk, *, entry: bool = False) -> ImagingStudy:
     """Imaging today: at entry, findings that often match the symptoms (always, when steering
     for surgery); later, the previous findings with maybe some progression."""
+    dice = dice_of(draw)
     steady = walk.reach is not None
     if entry or not walk.findings:
         radiating = walk.symptoms.radiating if walk.symptoms else ()
-        found = _correlating_findings(draw, radiating, required=walk.reach in _SURGICAL)
+        found = _correlating_findings(dice, radiating, required=walk.reach in _SURGICAL)
         facets = walk.prefer & {K.MEDIAL_BRANCH_BLOCK, K.RADIOFREQUENCY_ABLATION}
-        if (steady and walk.reach is not Phase.MAINTENANCE) or facets or _chance(draw, 1, 2):
-            found.append(
-                FacetArthropathy(segment=draw(v.segments()), side=_one(draw, _ONE_OR_BOTH))
-            )
+        if (steady and walk.reach is not Phase.MAINTENANCE) or facets or dice.chance(1, 2):
+            found.append(FacetArthropathy(segment=dice.one(_SEGMENTS), side=dice.one(_ONE_OR_BOTH)))
         if not steady:
-            found.extend(draw(_FINDINGS))
-        modality = _one(draw, _CROSS_SECTIONAL)
+            found.extend(d.imaging_findings(dice))
+        modality = dice.one(_CROSS_SECTIONAL)
     else:
         found = list(walk.findings)
         modality = Modality.MRI
-        if not steady and _chance(draw, 1, 3):
-            modality = _one(draw, tuple(Modality))
-            found.extend(draw(_FINDINGS if modality.shows_soft_tissue else _BONE_FINDINGS))
+        if not steady and dice.chance(1, 3):
+            modality = dice.one(_MODALITIES)
+            found.extend(d.imaging_findings(dice, soft_tissue=modality.shows_soft_tissue))
         if not modality.shows_soft_tissue:
             found = [f for f in found if not f.soft_tissue and not _cord_signal(f)]
     unique = list(dict.fromkeys(found))
@@ -491,33 +498,31 @@ def _cord_signal(finding: ImagingFinding) -> bool:
 
 def details(draw: Draw, walk: Walk, action: Action) -> dict[str, Any]:
     """What :func:`make_event` cannot know for an action: drawn here."""
+    dice = dice_of(draw)
     kind = action.kind
     if kind is K.RE_EVALUATION:
-        return {"symptoms": draw_symptoms(draw, walk), "exam": quiet_exam(draw, walk)}
+        return {"symptoms": draw_symptoms(dice, walk), "exam": quiet_exam(dice, walk)}
     if kind is K.POSTURE_REVIEW:
-        return {"assessment": draw(v.posture_assessments())}
+        return {"assessment": d.posture_assessment(dice)}
     if kind is K.DISCHARGE:
-        return {"reason": _one(draw, tuple(DischargeReason))}
-    if kind is K.CESI and action.approach is Approach.INTERLAMINAR and _chance(draw, 1, 3):
-        steroid = _one(draw, tuple(Steroid))
-        particulate = steroid is not Steroid.DEXAMETHASONE and draw(v._BOOLS)
+        return {"reason": dice.one(_DISCHARGE_REASONS)}
+    if kind is K.CESI and action.approach is Approach.INTERLAMINAR and dice.chance(1, 3):
+        steroid = dice.one(_STEROIDS)
+        particulate = steroid is not Steroid.DEXAMETHASONE and dice.flip()
         return {"steroid": steroid, "particulate": particulate}
-    if kind is K.MEDICATION_TRIAL and _chance(draw, 1, 2):
+    if kind is K.MEDICATION_TRIAL and dice.chance(1, 2):
         assert action.drug is not None
-        dose = draw(_DOSES[action.drug])
-        stop = None
-        if draw(v._BOOLS):
-            stop = walk.today + dt.timedelta(days=draw(v._ints(0, 180)))
+        top = action.drug.max_daily_mg
+        dose = float(dice.integer(1, top)) if dice.flip() else dice.one((float(top), 0.001))
+        stop = walk.today + dt.timedelta(days=dice.integer(0, 180)) if dice.flip() else None
         return {"daily_dose_mg": dose, "stop_date": stop}
-    if kind is K.ADVANCED_PHYSICAL_THERAPY and _chance(draw, 1, 2):
-        extra = draw(_EXTRA_FOCUS)
+    if kind is K.ADVANCED_PHYSICAL_THERAPY and dice.chance(1, 2):
+        extra = [dice.one(_FOCUS) for _ in range(dice.size(0, 2))]
         focus = (PhysicalTherapyFocus.DEEP_STABILISATION, *extra)
-        return {"focus": tuple(dict.fromkeys(focus)), "sessions": draw(_MAYBE_SESSIONS)}
+        sessions = dice.integer(1, 200) if dice.flip() else None
+        return {"focus": tuple(dict.fromkeys(focus)), "sessions": sessions}
     if kind is K.REGENERATIVE_THERAPY:
-        return {
-            "therapy": _one(draw, tuple(RegenerativeKind)),
-            "segment": draw(_MAYBE_SEGMENT),
-        }
+        return {"therapy": dice.one(_REGENERATIVE), "segment": dice.maybe(_SEGMENTS)}
     return {}
 
 
@@ -528,15 +533,11 @@ def _goal(reach: Phase) -> Phase:
     return Phase.SURGERY if reach is Phase.POST_OPERATIVE else reach
 
 
-def _steered(walk: Walk, legal: tuple[Option, ...]) -> tuple[Option, ...]:
+def _steered(walk: Walk, legal: tuple[Judgement, ...]) -> tuple[Judgement, ...]:
     """The legal options that lead towards ``walk.reach`` (empty when none does)."""
     assert walk.reach is not None
     goal = _goal(walk.reach)
-
-    def phase(o: Option) -> Phase:
-        return ACTION_PHASE[o.action.kind]
-
-    direct = tuple(o for o in legal if phase(o) is goal)
+    direct = tuple(o for o in legal if ACTION_PHASE[o.action.kind] is goal)
     if direct:
         return direct
     if goal is Phase.MAINTENANCE or goal is Phase.CESI_OUTCOME:
@@ -550,54 +551,58 @@ def _steered(walk: Walk, legal: tuple[Option, ...]) -> tuple[Option, ...]:
             found = tuple(o for o in legal if o.action.kind in kinds)
             if found:
                 return found
+    limit = _ORDER[goal]
     forward = [
-        o
+        (_ORDER[ACTION_PHASE[o.action.kind]], o)
         for o in legal
         if o.action.kind not in (K.DISCHARGE, K.CESI)
-        and _ORDER.index(phase(o)) < _ORDER.index(goal)
+        and _ORDER[ACTION_PHASE[o.action.kind]] < limit
     ]
     if not forward:
         return ()
-    best = max(_ORDER.index(phase(o)) for o in forward)
-    return tuple(o for o in forward if _ORDER.index(phase(o)) == best)
+    best = max(order for order, _ in forward)
+    return tuple(o for order, o in forward if order == best)
 
 
-def choose(draw: Draw, walk: Walk, assessment: Assessment) -> Option | None:
+def choose(draw: Draw, walk: Walk, assessment: Assessment) -> Judgement | None:
     """Draw one legal option (recommended first, so examples shrink to the top one)."""
-    legal = (*assessment.recommended, *assessment.allowed)
+    dice = dice_of(draw)
+    legal = tuple(j for j in assessment.judgements if j.status is not Status.BLOCKED)
     if not legal:
         return None
     if walk.prefer:
         chosen = tuple(o for o in legal if o.action.kind in walk.prefer)
-        if chosen and _chance(draw, 3, 4):
-            return _one(draw, chosen)
+        if chosen and dice.chance(3, 4):
+            return dice.one(chosen)
     if walk.reach is not None:
         preferred = _steered(walk, legal)
-        if preferred and _chance(draw, 7, 8):
-            return _one(draw, preferred)
-    elif assessment.recommended and _chance(draw, 1, 2):
+        if preferred and dice.chance(7, 8):
+            return dice.one(preferred)
+    elif legal[0].status is Status.RECOMMENDED and dice.chance(1, 2):
         # Clinics mostly follow the recommendations, so walks reach deep into the pathway
         # (MBB then RFA, failed care then consultation) instead of wandering among options.
-        return _one(draw, assessment.recommended)
-    return _one(draw, legal)
+        recommended = tuple(j for j in legal if j.status is Status.RECOMMENDED)
+        return dice.one(recommended)
+    return dice.one(legal)
 
 
 # -- steps ---------------------------------------------------------------------------------------
 
 
-def perform(draw: Draw, walk: Walk, option: Option) -> Event:
+def perform(draw: Draw, walk: Walk, option: Judgement | Option) -> Event:
     """Record the event that performs ``option`` today, queueing its outcome (or, for an
     imaging order, its study) most of the time."""
+    dice = dice_of(draw)
     event = make_event(
         option.action,
         id=walk.new_id(),
         date=walk.today,
         record=walk.record,
-        **details(draw, walk, option.action),
+        **details(dice, walk, option.action),
     )
-    walk.add(event)
+    walk.add(event, judged=not walk.recheck)
     if isinstance(event, Intervention | ImagingOrder) and (
-        walk.reach is not None or _chance(draw, 3, 4)
+        walk.reach is not None or dice.chance(3, 4)
     ):
         walk.due.append(event)
     return event
@@ -605,16 +610,17 @@ def perform(draw: Draw, walk: Walk, option: Option) -> Event:
 
 def report(draw: Draw, walk: Walk, event: Event) -> Event:
     """Record what became of an earlier intervention (its outcome) or order (its study)."""
+    dice = dice_of(draw)
     done: Event
     if isinstance(event, ImagingOrder):
-        done = draw_study(draw, walk)
+        done = draw_study(dice, walk)
     else:
         assert isinstance(event, Intervention)
         done = OutcomeReport(
             id=walk.new_id(),
             date=walk.today,
             intervention_id=event.id,
-            outcome=draw_outcome(draw, walk, event),
+            outcome=draw_outcome(dice, walk, event),
         )
     walk.add(done)
     return done
@@ -626,14 +632,15 @@ def flag_visit(draw: Draw, walk: Walk) -> Event:
     Never on the day of an operation: an exam that day may be read as the one the surgeon
     acted on, so the visit moves to the next day.
     """
+    dice = dice_of(draw)
     if walk.operated_on == walk.today:
         walk.advance(1)
-    exam, _ = flagged_exam(draw, walk)
+    exam, _ = flagged_exam(dice, walk)
     visit = ClinicalVisit(
         id=walk.new_id(),
         date=walk.today,
         purpose=VisitPurpose.FOLLOW_UP,
-        symptoms=draw_symptoms(draw, walk),
+        symptoms=draw_symptoms(dice, walk),
         exam=exam,
     )
     walk.add(visit)
@@ -641,43 +648,39 @@ def flag_visit(draw: Draw, walk: Walk) -> Event:
     return visit
 
 
-def _health(draw: Draw, walk: Walk) -> Event:
-    health: HealthFactors = draw(v.health_factors(sex=walk.record.patient.sex))
+def _health(dice: Dice, walk: Walk) -> Event:
+    health = d.health_factors(dice, walk.record.patient.sex)
     update = HealthUpdate(id=walk.new_id(), date=walk.today, health=health)
     walk.add(update)
     return update
 
 
-_MOVES = ("act", "act", "act", "act", "act", "outcome", "outcome", "visit", "study", "health")
-_STEERED_MOVES = ("act", "act", "act", "outcome", "outcome")
-
-
 def step(draw: Draw, walk: Walk) -> Event:
     """Add one event: a legal option, an outcome, a visit, a study or a health update."""
-    walk.advance(_gap(draw))
+    dice = dice_of(draw)
+    walk.advance(_gap(dice))
     walk.walked += 1
     if walk.flag and not walk.flagged and walk.walked > walk.flag_at:
-        return flag_visit(draw, walk)
+        return flag_visit(dice, walk)
     if walk.due:
-        return report(draw, walk, walk.due.pop(0))
-    moves = _MOVES if walk.reach is None else _STEERED_MOVES
-    move = _one(draw, moves)
-    pending = walk.pending
+        return report(dice, walk, walk.due.pop(0))
+    move = dice.one(_MOVES if walk.reach is None else _STEERED_MOVES)
+    pending = walk.unreported
     if move == "outcome" and not pending:
         move = "act"
     if move == "outcome":
-        return report(draw, walk, _one(draw, pending))
+        return report(dice, walk, dice.one(pending))
     if move == "study":
-        study = draw_study(draw, walk)
+        study = draw_study(dice, walk)
         walk.add(study)
         return study
     if move == "health":
-        return _health(draw, walk)
+        return _health(dice, walk)
     if move == "act":
-        option = choose(draw, walk, assess(walk.record, walk.profile, as_of=walk.today))
+        option = choose(dice, walk, assess(walk.record, walk.profile, as_of=walk.today))
         if option is not None:
-            return perform(draw, walk, option)
-    visit = draw_visit(draw, walk)
+            return perform(dice, walk, option)
+    visit = draw_visit(dice, walk)
     walk.add(visit)
     return visit
 
@@ -694,12 +697,18 @@ def start_walk(
     prefer: frozenset[ActionKind] = frozenset(),
 ) -> Walk:
     """The pathway's entry: a patient, an intake visit with an exam, baseline imaging, the
-    initial CESI and its outcome, each recorded through :func:`spinepath.apply`."""
-    start = draw(_START_DAYS)
-    flag = draw(v._ints(0, 3)) == 3 if red_flag is None else red_flag
-    patient = draw(v.patients(adult_on=start, healthy=True))
-    if reach is None and _chance(draw, 1, 3):  # health that does not gate the entry CESI
-        health = HealthFactors(diabetes=draw(v._BOOLS), asa_class=draw(v._OPTIONAL_ASA))
+    initial CESI and its outcome, each recorded through :func:`spinepath.apply`.
+
+    Each of the four events reads its own dice (the patient and the complaint, the intake
+    exam, the imaging, the injection and its outcome), so shrinking one leaves the others'
+    choices in place.
+    """
+    dice = Dice(draw)
+    start = _FIRST_DAY + dt.timedelta(days=dice.below(_START_SPAN))
+    flag = dice.below(4) == 3 if red_flag is None else red_flag
+    patient = d.patient(dice, start)
+    if reach is None and dice.chance(1, 3):  # health that does not gate the entry CESI
+        health = HealthFactors(diabetes=dice.flip(), asa_class=dice.maybe(_ASA_CLASSES))
         patient = attrs.evolve(patient, health=health)
     walk = Walk(
         profile=profile,
@@ -709,38 +718,38 @@ def start_walk(
         prefer=prefer,
         flag=flag,
     )
-    onset = None if draw(v._BOOLS) else start - dt.timedelta(days=draw(v._ints(0, 1000)))
-    walk.symptoms = None
-    symptoms = draw_symptoms(draw, walk, onset=onset)
+    onset = start - dt.timedelta(days=dice.integer(0, 1000)) if dice.flip() else None
+    symptoms = draw_symptoms(dice, walk, onset=onset)
     walk.symptoms = symptoms
     intake = ClinicalVisit(
         id=walk.new_id(),
         date=start,
         purpose=VisitPurpose.INTAKE,
         symptoms=symptoms,
-        exam=_quiet_first_exam(draw, walk),
+        exam=_quiet_first_exam(Dice(draw), walk),
     )
     walk.add(intake)
-    walk.advance(_gap(draw))
-    study = draw_study(draw, walk, entry=True)
+    dice = Dice(draw)
+    walk.advance(_gap(dice))
+    study = draw_study(dice, walk, entry=True)
     walk.add(study)
-    walk.advance(_gap(draw))
-    walk.add(_entry_cesi(draw, walk))
-    walk.advance(_gap(draw))
-    cesi = walk.record.events[-1]
-    assert isinstance(cesi, CervicalEpiduralSteroidInjection)
-    outcome = _entry_outcome(draw, walk, cesi)
+    dice = Dice(draw)
+    walk.advance(_gap(dice))
+    cesi = _entry_cesi(dice, walk)
+    walk.add(cesi)
+    walk.advance(_gap(dice))
+    outcome = _entry_outcome(dice, walk, cesi)
     walk.add(
         OutcomeReport(id=walk.new_id(), date=walk.today, intervention_id=cesi.id, outcome=outcome)
     )
     return walk
 
 
-def _entry_cesi(draw: Draw, walk: Walk) -> CervicalEpiduralSteroidInjection:
+def _entry_cesi(dice: Dice, walk: Walk) -> CervicalEpiduralSteroidInjection:
     assert walk.symptoms is not None
     targets = [n for n in walk.symptoms.radiating if n.root.exit_segment is not None]
-    if targets and _chance(draw, 1, 2):
-        nerve = _one(draw, targets)
+    if targets and dice.chance(1, 2):
+        nerve = dice.one(targets)
         assert nerve.root.exit_segment is not None
         action = Action(
             kind=K.CESI,
@@ -749,29 +758,32 @@ def _entry_cesi(draw: Draw, walk: Walk) -> CervicalEpiduralSteroidInjection:
             side=nerve.side,
         )
     else:
-        side = _one(draw, _ANY_SIDE)
+        side = dice.one(_ANY_SIDE)
         action = Action(
-            kind=K.CESI, approach=Approach.INTERLAMINAR, segments=(draw(v.segments()),), side=side
+            kind=K.CESI,
+            approach=Approach.INTERLAMINAR,
+            segments=(dice.one(_SEGMENTS),),
+            side=side,
         )
     event = make_event(
         action,
         id=walk.new_id(),
         date=walk.today,
         record=walk.record,
-        **details(draw, walk, action),
+        **details(dice, walk, action),
     )
     assert isinstance(event, CervicalEpiduralSteroidInjection)
     return event
 
 
-def _entry_outcome(draw: Draw, walk: Walk, cesi: CervicalEpiduralSteroidInjection) -> Outcome:
+def _entry_outcome(dice: Dice, walk: Walk, cesi: CervicalEpiduralSteroidInjection) -> Outcome:
     """The initial CESI usually failed (that is the pathway's premise); sometimes it worked."""
-    if walk.reach is None and _chance(draw, 1, 5):
-        return draw_outcome(draw, walk, cesi)
+    if walk.reach is None and dice.chance(1, 5):
+        return draw_outcome(dice, walk, cesi)
     saved = walk.reach
     walk.reach = Phase.MAINTENANCE if saved is Phase.MAINTENANCE else Phase.RE_EVALUATION
     try:
-        return draw_outcome(draw, walk, cesi)
+        return draw_outcome(dice, walk, cesi)
     finally:
         walk.reach = saved
 
@@ -786,17 +798,23 @@ def walk_records(
     max_events: int,
     prefer: frozenset[ActionKind] = frozenset(),
 ) -> PatientRecord:
-    """The record of one whole walk (see :func:`spinepath.testing.strategies.patient_records`)."""
+    """The record of one whole walk (see :func:`spinepath.testing.strategies.patient_records`).
+
+    Each entry event and each step reads its own dice (usually one block of bytes), and the
+    number of steps is one integer (shrinking towards ``min_events``), so Hypothesis deleting
+    a step's block deletes that step and leaves the others' choices where they were.
+    """
     walk = start_walk(draw, profile, reach=reach, red_flag=red_flag, prefer=prefer)
-    planned = draw(v._ints(min_events, max_events)) if reach is None else max_events
+    walk.recheck = False  # every option performed was judged legal by assess just before
+    planned = draw(_ints(min_events, max_events)) if reach is None else max_events
     if walk.flag:
         planned = max(planned, 1)
-        walk.flag_at = draw(v._ints(0, planned - 1))
+        walk.flag_at = draw(_ints(0, planned - 1))
     while walk.walked < planned:
         reached = reach is not None and walk.walked >= min_events and walk.phase is reach
         if reached and (walk.flagged or not walk.flag):
             break
         if walk.flag and not walk.flagged and (reached or walk.walked == planned - 1):
             walk.flag_at = walk.walked
-        step(draw, walk)
+        step(Dice(draw), walk)
     return walk.record

@@ -83,8 +83,10 @@ def patient_records(
     (0: the same day): an option :func:`spinepath.assess` calls recommended or allowed, built
     with :func:`spinepath.make_event`; the outcome of an earlier intervention (drawn, so a
     diagnostic block is sometimes positive and sometimes not); a follow-up visit, an imaging
-    study or a health update. Each event is recorded through :func:`spinepath.apply`, so
-    replaying a record event by event from its first event is always legal.
+    study or a health update. Each event is one the engine accepts at its date (an option
+    as :func:`spinepath.assess` has just judged it, every other event through
+    :func:`spinepath.apply`), so replaying a record event by event from its first event
+    through :func:`spinepath.apply` is always legal.
 
     ``reach=Phase.X`` steers the walk toward phase X (choosing options that lead there and
     outcomes that do not end treatment early) and stops it once the record is in X with at
