@@ -431,7 +431,7 @@ class FactState:
         """The state without its notes and dates, sharing equal parts with other bare states:
         equal to this one and hashing alike, and small (what a memo keeps as a key; its facts
         cannot be read, the dates being gone)."""
-        changes = {name: _shared(_stripped(getattr(self, name))) for name in _PART_FIELDS}
+        changes = {name: _bare(getattr(self, name)) for name in _PART_FIELDS}
         changes.update(_TOP_NOTES)
         return _evolve(self, **changes)
 
@@ -502,8 +502,16 @@ def _stripped(part: T) -> T:
     changes = {f.name: f.default for f in fields if not f.eq}
     for f in fields:
         if f.eq and isinstance(getattr(part, f.name), Since):
-            changes[f.name] = _shared(_stripped(getattr(part, f.name)))
+            changes[f.name] = _bare(getattr(part, f.name))
     return _evolve(part, **changes) if changes else part
+
+
+def _bare(part: T) -> T:
+    """The shared bare copy of ``part`` (a part equals its bare copy, so it finds it)."""
+    found: T | None = _SHARED.get(part)
+    if found is None:
+        found = _shared(_stripped(part))
+    return found
 
 
 def _shared(part: T) -> T:
