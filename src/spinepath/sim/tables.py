@@ -1,8 +1,8 @@
 """Integer tables the fast path keeps for a whole process, grown and read with numpy.
 
-A simulation step asks the same questions of tens of thousands of patients at once ("has this
-state been classified before?", "which history node follows this one?"); these tables answer
-them for whole arrays with ``searchsorted`` so that only new keys cost Python time.
+A simulation step asks the same question of tens of thousands of patients at once ("which
+history node follows this one?"); these tables answer it for whole arrays with
+``searchsorted`` so that only new keys cost Python time.
 """
 
 from __future__ import annotations
