@@ -114,10 +114,12 @@ def simulate(
     under the engine: a blocked choice raises :class:`~spinepath.IllegalTransition`, unless
     ``allow_overrides`` records it with an :class:`~spinepath.Override`.
 
-    ``engine="fast"`` (the default) evaluates the engine's rule catalogue over all patients at
-    once with numpy and checks its first ``verify`` new classifications per chunk against
-    :func:`spinepath.assess`; ``engine="record"`` keeps and assesses every patient's real record
-    at every step (the reference, about fifty times slower). Both give the same trajectories.
+    ``engine="fast"`` (the default) folds each patient's steps into the engine's own fact state
+    (:class:`~spinepath.rules.FactState`), judges each distinct situation once with the
+    engine's facts and rules, and checks its first ``verify`` remembered decisions per chunk
+    against the engine on the patient's own state; ``engine="record"`` keeps and assesses
+    every patient's real record at every step (the reference, about three times slower). Both
+    give the same trajectories.
 
     With ``executor`` (a ``concurrent.futures`` executor, a ``dask.distributed`` client or its
     ``get_executor()``) chunks of ``chunk_size`` patients run there; a custom policy must then
