@@ -10,12 +10,13 @@ only what depends on the day of the assessment (how long ago, still lasting, wit
 is kept as dates and judged by the facts.
 
 Each part has three kinds of field. Facts read the *decision* fields (compared, hashed); dates
-are kept in *date* fields (``metadata={"age": True}``), which facts read only through
-:meth:`FactState.days_since`-style comparisons with the profile's day figures; *notes* keep
-what reason texts quote (relief figures, names) and what the fold itself needs later (ids
-awaiting an outcome). Dates and notes take no part in equality, so two patients in the same
-situation have equal states: :meth:`FactState.key` adds the dates as the few ranges the facts
-can tell apart, and that key is what the simulation remembers decisions by.
+are kept in *date* fields (``_date(default, *bounds)``), which facts compare with the day of the
+assessment only against the day counts the field lists (profile figures in days, the rolling
+windows, "still in force"); *notes* keep what reason texts quote (relief figures, names) and
+what the fold itself needs later (ids awaiting an outcome). Dates and notes take no part in
+equality, so two patients in the same situation have equal states: :meth:`FactState.key` adds
+the dates as the few ranges the facts can tell apart, and that key is what the simulation
+remembers decisions by. ``docs/facts.md`` says how to change or add a fact.
 """
 
 from __future__ import annotations
