@@ -18,7 +18,7 @@ import attrs
 from spinepath.anatomy import LATERAL_SIDES, Foramen, Segment, Side, SpinalNerve
 from spinepath.model import Approach, HeadachePattern, HealthFactors, PatientRecord, Urgency
 from spinepath.rules.actions import Action, ActionKind
-from spinepath.rules.profiles import Profile, Threshold
+from spinepath.rules.profiles import Profile
 from spinepath.rules.state import (
     ADVANCED_PT,
     HALF_YEAR_DAYS,
@@ -69,10 +69,6 @@ def _fact(
         return compute
 
     return register
-
-
-def _met(threshold: Threshold, relief: float) -> bool:
-    return threshold.met(relief)
 
 
 class Facts:
@@ -131,10 +127,6 @@ class Facts:
 
     def epidurals_within(self, days: int) -> int:
         return self.within(self.state.cesi.dates, days)
-
-    @property
-    def red_flags(self) -> tuple[str, ...]:
-        return self.state.surgical.red_flags
 
 
 def RecordFacts(record: PatientRecord, profile: Profile, as_of: dt.date) -> Facts:
@@ -860,7 +852,7 @@ def _ongoing(f: Facts, drug: Any) -> bool:
     m = f.state.medication
     if drug in m.open_ended:
         return True
-    stop = next((d for found, d in m.stops if found is drug), None)
+    stop = m.stop(drug)
     return stop is not None and f.in_force(stop)
 
 

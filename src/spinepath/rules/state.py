@@ -233,7 +233,6 @@ class Safety:
 class Presentation:
     """What the latest visits say: the pain's pattern and the nerves it points to."""
 
-    seen: bool = False
     facet_signs: bool = False
     radicular: bool = False
     headache: HeadachePattern = HeadachePattern.NONE
@@ -243,7 +242,6 @@ class Presentation:
     changed_since_imaging: bool = False
     examined: frozenset[SpinalNerve] = _note(frozenset())
     symptoms: Symptoms | None = _note()
-    changed_on: dt.date | None = _note()
 
 
 @attrs.frozen(cache_hash=True)
@@ -281,7 +279,6 @@ class Injections:
     last_id: str | None = _note()
     first_id: str | None = _note()
     last_outcome: Outcome | None = _note()
-    reported_on: dt.date | None = _note()
     last_at: tuple[tuple[CesiTarget, str, float | None], ...] = _note(())
     nerve_last_on: tuple[tuple[SpinalNerve, dt.date], ...] = _note(())
 
@@ -305,10 +302,8 @@ class FacetBlocks:
     targets: tuple[tuple[tuple[Segment, ...], Side], ...] = ()
 
     def positive_count(self, joint: FacetJoint) -> int:
-        for found, count in self.positive:
-            if found == joint:
-                return count
-        return 0
+        count: int = _lookup(self.positive, joint) or 0
+        return count
 
 
 @attrs.frozen(cache_hash=True)
@@ -337,6 +332,11 @@ class Medications:
     tried: frozenset[Medication] = frozenset()
     open_ended: frozenset[Medication] = frozenset()
     stops: tuple[tuple[Medication, dt.date], ...] = _date((), IN_FORCE)
+
+    def stop(self, drug: Medication) -> dt.date | None:
+        """The latest day a trial of ``drug`` with a stop date runs to, if any."""
+        day: dt.date | None = _lookup(self.stops, drug)
+        return day
 
 
 @attrs.frozen(cache_hash=True)
@@ -369,7 +369,6 @@ class Outcomes:
 class Surgical:
     """Operations, consultations and the red flags awaiting a surgeon (S12-S16)."""
 
-    operated: bool = False
     fused: frozenset[Segment] = frozenset()
     consulted: bool = False
     red_flags: tuple[str, ...] = ()
@@ -377,7 +376,6 @@ class Surgical:
     exams: tuple[tuple[int, NeuroExam], ...] = _note(())
     flags: tuple[tuple[int, str], ...] = _note(())
     consulted_at: int = _note(-1)
-    operated_on: dt.date | None = _note()
     consulted_on: dt.date | None = _note()
 
     @property
@@ -417,8 +415,6 @@ class FactState:
     )
     profile: Profile = attrs.field(eq=False, repr=False, kw_only=True)
     events: int = _note(0)
-    last_date: dt.date | None = _note()
-    reported_onset: dt.date | None = _note()
     pending: dict[str, Intervention] = attrs.field(factory=dict, eq=False, repr=False)
 
     # -- the day of an assessment -----------------------------------------------------------
@@ -501,9 +497,6 @@ def _stripped(part: T) -> T:
     """``part`` with its notes and dates back to their defaults (a Since inside too)."""
     fields = attrs.fields(type(part))  # type: ignore[arg-type]
     changes = {f.name: f.default for f in fields if not f.eq}
-    for f in fields:
-        if f.eq and isinstance(getattr(part, f.name), Since):
-            changes[f.name] = _bare(getattr(part, f.name))
     return _evolve(part, **changes) if changes else part
 
 
@@ -578,7 +571,6 @@ def _apply(draft: Any, event: Event) -> None:
     if draft.events == 0 and draft.onset is None:
         draft.onset = event.date  # no onset reported: the first recorded event
     draft.events += 1
-    draft.last_date = event.date
 
 
 _PLANS: dict[type, tuple[Folder | None, bool, bool]] = {}
@@ -704,9 +696,8 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
         debilitating = s.quality_of_life in _DEBILITATING
     else:
         debilitating = s.arm_pain >= profile.surgery_min_arm_pain.value
-    changed_on, changed = p.changed_on, p.changed_since_imaging
+    changed = p.changed_since_imaging  # the last changed visit's, until imaging follows it
     if s.trajectory in _CHANGED:
-        changed_on = event.date
         last_imaging = state.imaging.last_on
         changed = last_imaging is None or last_imaging < event.date
     examined = p.examined
@@ -717,7 +708,6 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
             | {_nerve(f.root, f.side) for f in exam.sensory}
         )
     changes["presentation"] = Presentation(
-        seen=True,
         facet_signs=(s.neck_pain > 0 and s.neck_pain >= s.arm_pain)
         or s.headache is HeadachePattern.CERVICOGENIC_HEADACHE,
         radicular=s.arm_pain > 0 and (bool(s.radiating) or s.arm_pain >= s.neck_pain),
@@ -728,10 +718,8 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
         examined=examined,
         changed_since_imaging=changed,
         symptoms=s,
-        changed_on=changed_on,
     )
     if s.onset is not None:
-        changes["reported_onset"] = s.onset
         changes["onset"] = s.onset
     if event.purpose is VisitPurpose.RE_EVALUATION:
         changes["since_failure"] = state.since_failure.did(RE_EVALUATION, event.date)
@@ -846,7 +834,6 @@ def _cesi(state: FactState, event: CervicalEpiduralSteroidInjection) -> Changes:
             last_id=event.id,
             first_id=c.first_id or event.id,
             last_outcome=None,
-            reported_on=None,
             last_at=(*(t for t in c.last_at if t[0] != target), (target, event.id, None)),
             nerve_last_on=nerve_last_on,
         ),
@@ -977,14 +964,12 @@ def _surgery(state: FactState, event: Surgery) -> Changes:
     return {
         "surgical": _evolve(
             s,
-            operated=True,
             fused=fused,
             consulted=consulted,
             red_flags=(),
             unanswered=(),
             exams=(),
             flags=(),
-            operated_on=event.date,
         )
     }
 
@@ -1052,7 +1037,6 @@ def _cesi_outcome(
             on_record=True,
             repeat_ok=repeat_ok,
             last_outcome=outcome,
-            reported_on=event.date,
             last_at=last_at,
         )
         changes["since_failure"] = state.since_failure.reported(event.date, failed)
