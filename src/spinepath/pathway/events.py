@@ -37,7 +37,7 @@ from spinepath.model import (
 from spinepath.model.record import PatientRecord
 from spinepath.rules.actions import Action, ActionKind, kind_of
 
-__all__ = ["action_of", "kind_of", "make_event"]
+__all__ = ["Construct", "action_of", "checked", "kind_of", "make_event"]
 
 K = ActionKind
 
@@ -53,7 +53,9 @@ _ADVANCED_PT = (
 Construct = Callable[..., Any]
 
 
-def _checked(cls: Any, **values: Any) -> Any:
+def checked(cls: Any, **values: Any) -> Any:
+    """``cls(**values)``: a model value built with every field checked (how events are built
+    unless a caller that made the values itself says otherwise)."""
     return cls(**values)
 
 
@@ -63,7 +65,7 @@ def make_event(
     id: str,
     date: dt.date,
     record: PatientRecord | None = None,
-    construct: Construct = _checked,
+    construct: Construct = checked,
     **details: Any,
 ) -> Event:
     """The event that performs ``action`` on ``date``.

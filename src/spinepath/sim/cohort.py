@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -60,6 +59,7 @@ from spinepath.model import (
     Trajectory,
     VisitPurpose,
 )
+from spinepath.pathway.events import Construct, checked
 from spinepath.sim.distributions import normal_from_uniforms
 from spinepath.sim.streams import BLOCK, COHORT_BLOCKS, patient_keys, uniforms
 
@@ -435,10 +435,6 @@ def generate(
     )
 
 
-def _checked(cls: type[Any], **values: Any) -> Any:
-    return cls(**values)
-
-
 _SIGNS = ("hoffmann", "hyperreflexia", "gait_disturbance", "hand_clumsiness")
 
 
@@ -661,9 +657,7 @@ class PatientView:
         )
 
     # -- the record every trajectory starts from ---------------------------------------------------
-    def entry_cesi(
-        self, construct: Callable[..., Any] = _checked
-    ) -> CervicalEpiduralSteroidInjection:
+    def entry_cesi(self, construct: Construct = checked) -> CervicalEpiduralSteroidInjection:
         c = self._c
         approach = Approach.TRANSFORAMINAL if int(c["cesi_approach"]) else Approach.INTERLAMINAR
         cesi: CervicalEpiduralSteroidInjection = construct(
@@ -683,7 +677,7 @@ class PatientView:
         radicular = self.presentation.radicular or self.presentation is Presentation.MYELOPATHIC
         return int(c["arm"]) if radicular else int(c["neck"])
 
-    def entry_events(self, construct: Callable[..., Any] = _checked) -> list[Event]:
+    def entry_events(self, construct: Construct = checked) -> list[Event]:
         """The MRI, the intake visit, the failed CESI and its outcome, dated before entry;
         ``construct(cls, **fields)`` builds each (checked by default)."""
         c = self._c

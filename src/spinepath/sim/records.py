@@ -33,8 +33,9 @@ from spinepath.model import (
     VisitPurpose,
 )
 from spinepath.pathway import make_event
+from spinepath.pathway.events import Construct, checked
 from spinepath.rules.actions import Action, ActionKind
-from spinepath.sim.cohort import ExamVariant, PatientView, _checked
+from spinepath.sim.cohort import ExamVariant, PatientView
 
 __all__ = [
     "COLUMNS",
@@ -199,7 +200,7 @@ def trusted(cls: type[Any], **values: Any) -> Any:
 
 
 def step_events(
-    view: PatientView, row: StepRow, decision: Decision, construct: Any = _checked
+    view: PatientView, row: StepRow, decision: Decision, construct: Construct = checked
 ) -> list[Event]:
     """The events of one simulated step, in date order; ``construct(cls, **fields)`` builds
     each (checked by default; :func:`trusted` for the fast path's own state)."""

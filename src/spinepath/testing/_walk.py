@@ -31,10 +31,9 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from spinepath.anatomy import NerveRoot, Segment, Side, SpinalNerve
+from spinepath.anatomy import NerveRoot, Side, SpinalNerve
 from spinepath.model import (
     Approach,
-    AsaClass,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
     Complication,
@@ -68,7 +67,6 @@ from spinepath.model import (
     SensoryChange,
     SensoryFinding,
     SpinalCordStimulatorTrial,
-    StenosisGrade,
     Steroid,
     Surgery,
     Symptoms,
@@ -91,7 +89,7 @@ from spinepath.pathway.assessment import Judgement
 from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.profiles import Profile, Threshold
 from spinepath.testing import _dice as d
-from spinepath.testing._dice import Dice, dice_of
+from spinepath.testing._dice import _ASA, _GRADES, _ONE_OR_BOTH, _SEGMENTS, Dice, dice_of
 from spinepath.testing._values import Draw, _ints
 
 __all__ = [
@@ -199,22 +197,17 @@ _DURATION_EDGES = (0, 83, 84, 89, 90, 91, 182, 183, 365)
 _FUNCTIONS = tuple(FunctionalChange)
 _COMPLICATIONS = tuple(Complication)
 _HEADACHES = tuple(HeadachePattern)
-_HEAD_SIDES = (Side.LEFT, Side.RIGHT, Side.BILATERAL)
 _TRAJECTORIES = tuple(Trajectory)
 _QUALITIES = tuple(QualityOfLifeImpact)
 _SEVERE = (QualityOfLifeImpact.SEVERE, QualityOfLifeImpact.DEBILITATING)
 _CROSS_SECTIONAL = (Modality.MRI, Modality.CT, Modality.CT_MYELOGRAPHY)
 _MODALITIES = tuple(Modality)
-_ONE_OR_BOTH = (Side.LEFT, Side.RIGHT, Side.BILATERAL)
 _ANY_SIDE = (Side.CENTRAL, Side.LEFT, Side.RIGHT, Side.BILATERAL)
 _ROOT_ZONES = (HerniationZone.FORAMINAL, HerniationZone.PARACENTRAL)
-_STENOSIS_GRADES = tuple(StenosisGrade)
 _DISCHARGE_REASONS = tuple(DischargeReason)
 _STEROIDS = tuple(Steroid)
 _FOCUS = tuple(PhysicalTherapyFocus)
 _REGENERATIVE = tuple(RegenerativeKind)
-_SEGMENTS = tuple(Segment)
-_ASA_CLASSES = tuple(AsaClass)
 _MOVES = ("act", "act", "act", "act", "act", "outcome", "outcome", "visit", "study", "health")
 _STEERED_MOVES = ("act", "act", "act", "outcome", "outcome")
 
@@ -335,7 +328,7 @@ def draw_symptoms(draw: Draw, walk: Walk, *, onset: dt.date | None = None) -> Sy
     else:
         radiating = d.radiating(dice, surgical=surgical)
     headache = dice.one(_HEADACHES)
-    head_side = None if headache is HeadachePattern.NONE else dice.maybe(_HEAD_SIDES)
+    head_side = None if headache is HeadachePattern.NONE else dice.maybe(_ONE_OR_BOTH)
     return Symptoms(
         arm_pain=dice.between(4, 10) if surgical else dice.below(11),
         neck_pain=dice.below(11),
@@ -455,7 +448,7 @@ def _correlating_findings(
         if segment is None or not (required or dice.chance(2, 3)):
             continue
         if dice.chance(1, 2):
-            grade = dice.one(_STENOSIS_GRADES)
+            grade = dice.one(_GRADES)
             found.append(ForaminalStenosis(segment=segment, side=nerve.side, grade=grade))
         else:
             zone = dice.one(_ROOT_ZONES)
@@ -708,7 +701,7 @@ def start_walk(
     flag = dice.below(4) == 3 if red_flag is None else red_flag
     patient = d.patient(dice, start)
     if reach is None and dice.chance(1, 3):  # health that does not gate the entry CESI
-        health = HealthFactors(diabetes=dice.flip(), asa_class=dice.maybe(_ASA_CLASSES))
+        health = HealthFactors(diabetes=dice.flip(), asa_class=dice.maybe(_ASA))
         patient = attrs.evolve(patient, health=health)
     walk = Walk(
         profile=profile,
