@@ -167,7 +167,8 @@ def check(
     action = action_of(event)
     if action is None:
         return ()
-    failed = _judge(RecordFacts(record, profile, event.date), action).failed
+    option = _judge(RecordFacts(record, profile, event.date), action)
+    failed = option.failed if option.status is Status.BLOCKED else ()  # texts only when blocked
     return (*failed, *_detail_checks(event))
 
 
