@@ -153,7 +153,7 @@ def _enums() -> list[type[enum.Enum]]:
 def test_enums_round_trip_by_value(cls: type[enum.Enum]) -> None:
     for member in cls:
         text = dumps(member)
-        assert json.loads(text) == {"schema_version": 1, "value": member.value}
+        assert json.loads(text) == {"schema_version": 2, "value": member.value}
         assert loads(text, cls) is member
 
 
@@ -169,7 +169,7 @@ def test_a_date_round_trips_as_a_value_document() -> None:
 def test_record_document_format() -> None:
     data = document()
     assert list(data) == ["schema_version", "patient", "events"]
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["patient"]["birth_date"] == "1968-04-12"
     assert data["patient"]["sex"] == "female"
     kinds = [e["kind"] for e in data["events"]]
@@ -187,10 +187,10 @@ def test_record_document_format() -> None:
 
 def test_every_document_has_a_schema_version() -> None:
     outcome = json.loads(dumps(Outcome(pain_before=3, pain_after=1)))
-    assert outcome["schema_version"] == 1
+    assert outcome["schema_version"] == 2
     assert outcome["pain_before"] == 3
     event = json.loads(dumps(small_record().events[2]))
-    assert event["schema_version"] == 1
+    assert event["schema_version"] == 2
     assert event["kind"] == "cesi"
 
 
@@ -205,7 +205,7 @@ def test_unstructure_gives_plain_json_values() -> None:
 
 def test_dumps_indent() -> None:
     assert "\n" not in dumps(Outcome(pain_before=3, pain_after=1), indent=None)
-    assert dumps(Outcome(pain_before=3, pain_after=1)).startswith('{\n  "schema_version": 1')
+    assert dumps(Outcome(pain_before=3, pain_after=1)).startswith('{\n  "schema_version": 2')
 
 
 def test_public_exports() -> None:
@@ -390,10 +390,10 @@ def test_messages_do_not_echo_free_text() -> None:
         ('{"schema_version": 1' + "0" * 40 + "}", "a 41-digit integer is too large"),
         ('{"schema_version": 1' + "0" * 5000 + "}", "a 5001-digit integer is too large"),
         ('{"a": 1, "a": 2}', "duplicate key 'a' in an object"),
-        ("{}", "schema_version: required field is missing (this release writes 1)"),
+        ("{}", "schema_version: required field is missing (this release writes 2)"),
         ('{"schema_version": "1"}', "schema_version: expected a whole number, got a string"),
         ('{"schema_version": true}', "schema_version: expected a whole number, got true"),
-        ('{"schema_version": 2}', "schema_version: 2 is newer than this release"),
+        ('{"schema_version": 3}', "schema_version: 3 is newer than this release"),
         ('{"schema_version": 0}', "schema_version: 0 is not a version"),
     ],
 )
@@ -450,9 +450,37 @@ def test_non_text_input() -> None:
 
 # -- migrations ---------------------------------------------------------------------------------
 def test_current_version_reads_without_migration() -> None:
-    assert mig.CURRENT_VERSION == 1
-    assert mig.MIGRATIONS == {}
-    assert mig.upgrade({"schema_version": 1, "a": 1}) == {"a": 1}
+    assert mig.CURRENT_VERSION == 2
+    assert sorted(mig.MIGRATIONS) == [1]
+    assert mig.upgrade({"schema_version": 2, "a": 1}) == {"a": 1}
+
+
+def test_version_1_documents_read_as_version_2_with_one_follow_up_each() -> None:
+    # a version-1 record (one outcome report per intervention) reads unchanged: its report
+    # is the intervention's first and latest follow-up
+    text = dumps(small_record())
+    old = json.loads(text)
+    old["schema_version"] = 1
+    record = loads(json.dumps(old), PatientRecord)
+    assert record == loads(text, PatientRecord)
+    assert mig.upgrade(old) == {k: v for k, v in json.loads(text).items() if k != "schema_version"}
+    assert len(record.follow_ups("cesi-1")) == 1
+
+
+def test_version_2_reads_follow_ups_of_one_intervention() -> None:
+    record = small_record()
+    cesi = record.of_type(Intervention)[0]
+    later = OutcomeReport(
+        id="o-later",
+        date=dt.date(2024, 4, 19),
+        intervention_id=cesi.id,
+        outcome=Outcome(pain_before=7, pain_after=6, relief_duration_days=40),
+    )
+    grown = record.add(later)
+    back = loads(dumps(grown), PatientRecord)
+    assert back == grown
+    assert [r.id for r in back.follow_ups(cesi.id)][-1] == "o-later"
+    assert back.outcome_of(cesi.id) == later.outcome
 
 
 def test_older_versions_are_upgraded_step_by_step() -> None:

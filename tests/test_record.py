@@ -131,7 +131,6 @@ def test_same_day_events_keep_their_order() -> None:
         (visit("c1", 50), "events[3].id", "'c1' is already used by events[1]"),
         (report("o2", 50, "ghost"), "events[3].intervention_id", "not an earlier event"),
         (report("o2", 50, "v1"), "events[3].intervention_id", "is a clinical_visit, not an"),
-        (report("o2", 50, "c1"), "events[3].intervention_id", "'c1' already has an outcome"),
         (
             HealthUpdate(id="h", date=day(50), health=HealthFactors(pregnant=True)),
             "events[3].health.pregnant",

@@ -1,6 +1,6 @@
 """JSON I/O: one configured cattrs converter, versioned documents, migrations, JSON Schema.
 
-``dumps(record)`` writes ``{"schema_version": 1, "patient": {...}, "events": [...]}``;
+``dumps(record)`` writes ``{"schema_version": 2, "patient": {...}, "events": [...]}``;
 ``loads(text, PatientRecord)`` reads it back, or raises
 :class:`~spinepath.errors.InvalidDocument` listing every problem with its field path. This
 layer depends only on the model, never on the pathway engine.

@@ -1,8 +1,8 @@
 """Documents: model values as versioned JSON text, and back, with every problem reported.
 
 A document is a JSON object with ``schema_version`` beside the value's fields; a patient record
-is ``{"schema_version": 1, "patient": {...}, "events": [...]}``. A value that is not an object
-when unstructured (an enum member, say) is written as ``{"schema_version": 1, "value": ...}``.
+is ``{"schema_version": 2, "patient": {...}, "events": [...]}``. A value that is not an object
+when unstructured (an enum member, say) is written as ``{"schema_version": 2, "value": ...}``.
 """
 
 from __future__ import annotations

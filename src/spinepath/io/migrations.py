@@ -27,17 +27,17 @@ __all__ = [
 
 VERSION_KEY = "schema_version"
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 """The version this release writes."""
 
 OLDEST_VERSION = 1
-"""The oldest version this release reads (there are no older versions yet)."""
+"""The oldest version this release reads."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns the body of a version-n document (without ``schema_version``) into version n+1."""
 
 MIGRATIONS: dict[int, Migration] = {}
-"""``MIGRATIONS[n]`` upgrades a version-n document to version n+1. Empty while 1 is current."""
+"""``MIGRATIONS[n]`` upgrades a version-n document to version n+1."""
 
 
 def migration(from_version: int) -> Callable[[Migration], Migration]:
@@ -96,4 +96,15 @@ def upgrade(
             raise InvalidDocument(
                 [f"{p} (while upgrading from version {step})" for p in problems(error)]
             ) from None
+    return body
+
+
+@migration(1)
+def follow_ups(body: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 reads an intervention's outcome as follow-ups over time: a record may hold
+    several outcome reports of one intervention (version 1 refused a second), and an outcome
+    may say ``relief_ongoing`` and ``mjoa_after``. Every version-1 document means the same in
+    version 2 (its one report per intervention is the first and latest follow-up, a duration
+    still says relief ended), so the body is carried over as it is; this step exists so that
+    a version-1 reader is told a version-2 document is newer than it reads."""
     return body

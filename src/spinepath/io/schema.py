@@ -44,7 +44,7 @@ _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 def record_schema() -> Schema:
-    """The JSON Schema of a patient record document ``{"schema_version": 1, ...}``."""
+    """The JSON Schema of a patient record document ``{"schema_version": 2, ...}``."""
     return document_schema(PatientRecord, title="spinepath patient record")
 
 

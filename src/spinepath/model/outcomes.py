@@ -7,6 +7,7 @@ import enum
 import attrs
 
 from spinepath._checks import integer, is_a, items, nrs, number, optional, real
+from spinepath.errors import InvalidValue
 from spinepath.model.symptoms import NeckDisabilityIndex
 
 __all__ = ["Complication", "FunctionalChange", "Outcome"]
@@ -61,12 +62,19 @@ class FunctionalChange(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class Outcome:
-    """The result of one intervention.
+    """The result of one intervention as observed at one follow-up (the report's date).
+
+    An intervention may be followed up more than once (schema version 2): each
+    :class:`~spinepath.model.events.OutcomeReport` is one observation, and the rules read the
+    first (diagnostic blocks), the latest (relief now) or the one saying relief ended.
 
     ``relief_percent`` is the patient's reported relief of the index pain; when it is not
     reported, :attr:`relief` derives it from the NRS before and after. ``relief_duration_days``
-    is how long relief lasted (None: still lasting or not known). ``concordant`` says whether a
-    diagnostic block relieved the patient's usual (index) pain, as a block must to count.
+    is how long relief lasted, counted from the intervention: given, it says relief has ended
+    (None: still lasting or not known). ``relief_ongoing`` says relief was still lasting on the
+    report's date (None: not asked). ``concordant`` says whether a diagnostic block relieved the
+    patient's usual (index) pain, as a block must to count. ``ndi_after`` and ``mjoa_after``
+    are the disability and myelopathy scores measured at this follow-up, where measured.
     """
 
     pain_before: int = attrs.field(validator=nrs)
@@ -87,6 +95,21 @@ class Outcome:
     ndi_after: NeckDisabilityIndex | None = attrs.field(
         default=None, validator=optional(is_a(NeckDisabilityIndex))
     )
+    relief_ongoing: bool | None = attrs.field(default=None, validator=optional(is_a(bool)))
+    mjoa_after: int | None = attrs.field(default=None, validator=optional(integer(0, 18)))
+
+    def __attrs_post_init__(self) -> None:
+        if self.relief_ongoing and self.relief_duration_days is not None:
+            raise InvalidValue(
+                "relief_ongoing",
+                "is true, but relief_duration_days says relief ended "
+                f"after {self.relief_duration_days} days",
+            )
+
+    @property
+    def ended(self) -> bool:
+        """Whether this follow-up says relief has ended (a duration is given)."""
+        return self.relief_duration_days is not None
 
     @property
     def relief(self) -> float:

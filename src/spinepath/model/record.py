@@ -139,11 +139,18 @@ class PatientRecord:
         return self if len(kept) == len(self.events) else PatientRecord(self.patient, kept)
 
     def outcome_of(self, intervention_id: str) -> Outcome | None:
-        """The reported outcome of an intervention, if any has been reported."""
-        for event in self.events:
-            if isinstance(event, OutcomeReport) and event.intervention_id == intervention_id:
-                return event.outcome
-        return None
+        """The latest reported outcome of an intervention (its latest follow-up), if any."""
+        found = self.follow_ups(intervention_id)
+        return found[-1].outcome if found else None
+
+    def follow_ups(self, intervention_id: str) -> tuple[OutcomeReport, ...]:
+        """Every outcome report of an intervention, oldest first (the first is its first
+        follow-up, the last its latest)."""
+        return tuple(
+            e
+            for e in self.events
+            if isinstance(e, OutcomeReport) and e.intervention_id == intervention_id
+        )
 
     def health_on(self, day: dt.date) -> HealthFactors:
         """Health factors in force on ``day``: the latest update on or before it, else baseline."""
@@ -193,8 +200,4 @@ def _check_event(
                 f"{where}.intervention_id",
                 f"{event.intervention_id!r} is a {record.events[target].kind}, not an intervention",
             )
-        if event.intervention_id in reported:
-            raise InvalidRecord(
-                f"{where}.intervention_id", f"{event.intervention_id!r} already has an outcome"
-            )
-        reported.add(event.intervention_id)
+        reported.add(event.intervention_id)  # later reports are follow-ups of the same one
