@@ -54,6 +54,7 @@ from spinepath.model import (
     Modality,
     MotorFinding,
     MyelopathySigns,
+    NeckDisabilityIndex,
     NeuroExam,
     Outcome,
     OutcomeReport,
@@ -231,8 +232,9 @@ class Do:
         return Action(kind=ActionKind.GREATER_OCCIPITAL_NERVE_BLOCK, side=Side(side))
 
     @staticmethod
-    def drug(name: str) -> Action:
-        return Action(kind=ActionKind.MEDICATION_TRIAL, drug=Medication(name))
+    def drug(name: str | None = None) -> Action:
+        """A trial of the named drug; none: a gabapentinoid, either drug (the candidate)."""
+        return Action(kind=ActionKind.MEDICATION_TRIAL, drug=Medication(name) if name else None)
 
     @staticmethod
     def advanced_pt() -> Action:
@@ -329,6 +331,7 @@ class Clinic:
         quality_of_life: str | None = None,
         onset: int | None = None,
         exam: NeuroExam | None = None,
+        ndi: NeckDisabilityIndex | None = None,
     ) -> Clinic:
         """A clinic visit with NRS arm and neck pain; ``onset`` is a clinic day (may be < 0)."""
         symptoms = Symptoms(
@@ -340,6 +343,7 @@ class Clinic:
             trajectory=Trajectory(trajectory) if trajectory else None,
             quality_of_life=QualityOfLifeImpact(quality_of_life) if quality_of_life else None,
             onset=self.day(onset) if onset is not None else None,
+            ndi=ndi,
         )
         return self.add(
             ClinicalVisit(
@@ -527,16 +531,24 @@ class Clinic:
         concordant: bool | None = None,
         of: str | None = None,
         day: int | None = None,
+        ongoing: bool | None = None,
     ) -> Clinic:
         """The outcome of intervention ``of`` (default: the latest one), reported on clinic day
         ``day`` (default: the same day for diagnostic blocks, four weeks later for treatments,
-        never before the last event). ``lasting`` is how many days relief lasted."""
+        never before the last event). ``lasting`` is how many days relief lasted, ``ongoing``
+        whether it still lasts; a second report on one intervention is a follow-up."""
         target = self._intervention(of)
         if day is None:
             after = 0 if isinstance(target, _SAME_DAY) else FOLLOW_UP_DAYS
             day = max(self.last_day, (target.date - self.start).days + after)
+        earlier = sum(
+            1
+            for e in self.events
+            if isinstance(e, OutcomeReport) and e.intervention_id == target.id
+        )
+        ident = f"{target.id}-outcome" + (f"-{earlier + 1}" if earlier else "")
         report = OutcomeReport(
-            id=f"{target.id}-outcome",
+            id=ident,
             date=self.day(day),
             intervention_id=target.id,
             outcome=Outcome(
@@ -545,6 +557,7 @@ class Clinic:
                 relief_percent=relief,
                 relief_duration_days=lasting,
                 concordant=concordant,
+                relief_ongoing=ongoing,
             ),
         )
         return self.add(report)

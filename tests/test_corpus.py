@@ -1,11 +1,13 @@
-"""The engine answers exactly as it did before the fact layer was rebuilt (issue 8).
+"""The engine answers exactly as frozen: no change of an answer goes unnoticed.
 
 tests/data/assessments.json.gz holds 229 records (the shipped examples and seeded
 ``patient_records()`` histories) with the assessment of every prefix under both shipped
-profiles, reasons included, written by tests/tools/make_corpus.py from the engine that derived
-facts from the whole record on every call. Here every prefix is assessed twice: built from
-scratch, and grown one event at a time (each record's fact state carried forward), and both
-must equal the frozen answer.
+profiles, reasons included, written by tests/tools/make_corpus.py: first from the engine that
+derived facts from the whole record on every call (issue 8: the fact state changed no answer),
+then re-answered for the same records when the clinical-fidelity rules changed answers on
+purpose (issue 9; the CHANGELOG lists the changes). Here every prefix is assessed twice: built
+from scratch, and grown one event at a time (each record's fact state carried forward), and
+both must equal the frozen answer.
 """
 
 from __future__ import annotations

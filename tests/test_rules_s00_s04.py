@@ -32,7 +32,10 @@ def test_s0_adequate_cesi_recommends_discharge() -> None:
     assert a.phase is Phase.MAINTENANCE
     first = recommended(a, Do.discharge(), "S0")
     assert first.rank == 1
-    assert "adequate relief now (70% after CESI)" in first.reasons[0].text
+    assert (
+        "adequate relief now (CESI 2024-01-29, reported 2024-02-26: 70% relief (adequate))"
+        in first.reasons[0].text
+    )
     # no escalation: nothing of the re-evaluation phase is favoured
     allowed(a, Do.re_evaluation(), "S1")
     allowed(a, Do.posture_review(), "S4")
@@ -49,8 +52,9 @@ def test_s0_adequate_relief_that_did_not_last_is_a_failure() -> None:
     a = assess(record)
     assert a.phase is Phase.RE_EVALUATION
     option = recommended(a, Do.re_evaluation(), "S1")
-    assert "the last CESI failed (70% relief for 30 days; adequate is >=50% lasting 90 days)" in (
-        option.reasons[0].text
+    assert (
+        "the last CESI failed (CESI 2024-01-29, reported 2024-04-28: 70% relief lasting 30 "
+        "days; adequate is >=50% relief lasting 90 days)" in option.reasons[0].text
     )
     allowed(a, Do.discharge(), "S0")
 
@@ -58,7 +62,10 @@ def test_s0_adequate_relief_that_did_not_last_is_a_failure() -> None:
 def test_s0_repeat_cesi_after_failure_is_allowed_not_recommended_under_consensus() -> None:
     a = assess(failed_cesi().record, CONSENSUS_2022)
     option = allowed(a, REPEAT, "S0")
-    assert "not favoured now: the last CESI failed (15% relief" in option.reasons[0].text
+    assert (
+        "not favoured now: the last CESI failed (CESI 2024-01-29, reported 2024-02-26: 15% relief;"
+        in option.reasons[0].text
+    )
     assert a.option(REPEAT) not in a.recommended
 
 
@@ -82,7 +89,10 @@ def test_s0_repeat_cesi_is_recommended_when_good_relief_has_worn_off() -> None:
     for profile in (CONSENSUS_2022, STRICT_PAYER):
         a = assess(clinic.record, profile)
         option = recommended(a, REPEAT, "S0")
-        assert "the last CESI has not failed (70% relief for 120 days)" in option.reasons[0].text
+        assert (
+            "the last CESI worked (CESI 2024-01-29, reported 2024-06-27: 70% relief lasting "
+            "120 days;" in option.reasons[0].text
+        )
         allowed(a, Do.discharge(), "S0")
 
 
@@ -157,8 +167,9 @@ def test_s1_re_evaluation_recommended_after_a_failed_cesi() -> None:
     option = recommended(a, Do.re_evaluation(), "S1")
     assert option.rank == 1
     assert option.reasons[0].text == (
-        "the last CESI failed (15% relief; adequate is >=50% lasting 90 days); "
-        "not re-evaluated since the CESI failed; no adequate relief now (15% after CESI)"
+        "the last CESI failed (CESI 2024-01-29, reported 2024-02-26: 15% relief; adequate is "
+        ">=50% relief lasting 90 days); not re-evaluated since the CESI failed; no adequate "
+        "relief now (CESI 2024-01-29, reported 2024-02-26: 15% relief (not enough relief))"
     )
 
 
@@ -252,7 +263,8 @@ def test_s3_snrb_recommended_at_each_candidate_when_imaging_shows_two_roots() ->
         assert (
             f"imaging shows several possible roots (left C6, left C7); {root} is implicated by "
             f"imaging and the symptoms; {root} not yet blocked; "
-            "no adequate relief now (20% after CESI)"
+            "no adequate relief now (CESI 2024-01-27, reported 2024-02-24: 20% relief "
+            "(not enough relief))"
         ) == option.reasons[0].text
 
 

@@ -14,7 +14,8 @@ from clinic import (
     recommended,
     right_facet_pain,
 )
-from spinepath import CONSENSUS_2022, STRICT_PAYER, Phase, Profile, assess, evaluate
+from spinepath import CONSENSUS_2022, STRICT_PAYER, Phase, Profile, assess, evaluate, make_event
+from spinepath.model import Medication, MedicationTrial
 from spinepath.pathway import Status
 
 TARGETED = Do.cesi("transforaminal", "C5-6", "left")
@@ -39,16 +40,17 @@ def test_s5_targeted_transforaminal_injection_recommended_after_positive_snrb(
 ) -> None:
     option = recommended(assess(_after_snrb(80).record, profile), TARGETED, "S5")
     assert option.reasons[0].text == (
-        "positive SNRB confirms left C6; not yet injected at transforaminal C5-6 left since the "
-        "root was confirmed"
+        "positive SNRB confirms left C6 (SNRB 2024-03-08: 80% relief, positive); not yet "
+        "injected at transforaminal C5-6 left since the root was confirmed"
     )
 
 
 def test_s5_not_recommended_after_negative_snrb() -> None:
     option = allowed(assess(_after_snrb(20).record), TARGETED, "S5")
-    assert "no positive SNRB at left C6 (positive is >=50% concordant relief)" in (
-        option.reasons[0].text
-    )
+    assert (
+        "no positive SNRB at left C6 (SNRB 2024-03-08: 20% relief, negative, below >=50% "
+        "concordant relief)"
+    ) in option.reasons[0].text
 
 
 def test_s5_not_recommended_after_discordant_snrb() -> None:
@@ -166,7 +168,8 @@ def test_s6_profiles_differ_on_a_single_mbb_with_60_percent_relief() -> None:
         assess(record, STRICT_PAYER),
         rfa,
         "S6",
-        "no positive MBB at C5-6 right (>=80% relief on 2 comparative blocks)",
+        "no positive MBB at C5-6 right (MBB 2024-03-18: 60% relief, negative, below >=80% "
+        "relief; >=80% relief on 2 comparative blocks)",
     )
 
 
@@ -210,7 +213,8 @@ def test_s6_repeat_rfa_under_consensus_needs_30_percent_for_3_months() -> None:
     good = _after_rfa(relief=70, lasting=150, reported=250)
     option = recommended(assess(good.record, CONSENSUS_2022), rfa, "S6")
     assert any(
-        "earlier RFA at C5-6 right qualifies for a repeat (>30% relief for >=90 days)" in r.text
+        "earlier RFA at C5-6 right qualifies for a repeat (RFA 2024-04-07: 70% relief lasting "
+        "150 days; a repeat needs >30% relief for >=90 days)" in r.text
         for r in option.reasons
     )
     poor = _after_rfa(relief=25, lasting=150, reported=250)
@@ -218,7 +222,8 @@ def test_s6_repeat_rfa_under_consensus_needs_30_percent_for_3_months() -> None:
         assess(poor.record, CONSENSUS_2022),
         rfa,
         "S6",
-        "earlier RFA at C5-6 right does not qualify for a repeat (>30% relief for >=90 days)",
+        "earlier RFA at C5-6 right does not qualify for a repeat (RFA 2024-04-07: 25% relief "
+        "lasting 150 days; a repeat needs >30% relief for >=90 days)",
     )
     brief = _after_rfa(relief=70, lasting=60, reported=250)
     blocked(assess(brief.record, CONSENSUS_2022), rfa, "S6", "does not qualify for a repeat")
@@ -245,8 +250,8 @@ def test_s6_repeat_rfa_under_strict_payer_needs_50_percent_for_12_weeks() -> Non
         assess(clinic.record, STRICT_PAYER),
         Do.rfa("C5-6", "right"),
         "S6",
-        "does not qualify for a repeat (>=50% relief for "
-        f">={STRICT_PAYER.repeat_rfa_prior_relief_days.value} days)",
+        "does not qualify for a repeat (RFA 2024-04-07: 40% relief lasting 120 days; a repeat "
+        f"needs >=50% relief for >={STRICT_PAYER.repeat_rfa_prior_relief_days.value} days)",
     )
     recommended(assess(clinic.record, CONSENSUS_2022), Do.rfa("C5-6", "right"), "S6")
 
@@ -333,16 +338,30 @@ def test_s7_gon_block_blocked_with_active_infection() -> None:
 
 def test_s8_medication_recommended_for_radicular_pain_after_failure() -> None:
     a = assess(failed_cesi().record)
+    option = recommended(a, Do.drug(), "S8")
+    assert str(option.action) == (
+        "Nerve-stabilising medication (a gabapentinoid: gabapentin or pregabalin)"
+    )
+    assert option.reasons[0].text.startswith("radicular arm pain; the last CESI failed")
+    # one choice, either drug: not two ranked recommendations
+    assert [o.action for o in a.of_kind(Do.drug().kind)] == [Do.drug()]
     for drug in ("gabapentin", "pregabalin"):
-        option = recommended(a, Do.drug(drug), "S8")
-        assert option.reasons[0].text.startswith("radicular arm pain; the last CESI failed")
+        assert evaluate(failed_cesi().record, Do.drug(drug)).status is Status.RECOMMENDED
 
 
 def test_s8_gabapentinoids_are_not_combined() -> None:
     record = failed_cesi().medication(50, "gabapentin", 900).record
-    a = assess(record)
-    blocked(a, Do.drug("pregabalin"), "S8", "another gabapentinoid under way")
-    blocked(a, Do.drug("gabapentin"), "S8", "gabapentin already under way")
+    blocked(
+        assess(record), Do.drug(), "S8", "gabapentin under way (gabapentinoids are not combined)"
+    )
+    pregabalin = evaluate(record, Do.drug("pregabalin"))
+    assert pregabalin.status is Status.BLOCKED
+    assert [r.text for r in pregabalin.failed] == [
+        "gabapentin under way (gabapentinoids are not combined)"
+    ]
+    assert "gabapentin already under way" in [
+        r.text for r in evaluate(record, Do.drug("gabapentin")).failed
+    ]
 
 
 def test_s8_switching_is_legal_once_the_first_drug_is_stopped() -> None:
@@ -351,12 +370,16 @@ def test_s8_switching_is_legal_once_the_first_drug_is_stopped() -> None:
         .medication(50, "gabapentin", 1800, stop=90)
         .visit(95, arm=7, neck=3, radiating=["left C6"])
     )
-    option = allowed(assess(record.record), Do.drug("pregabalin"), "S8")
+    option = allowed(assess(record.record), Do.drug(), "S8")
     assert "nerve-stabilising medication tried" in option.reasons[0].text
+    # recorded without naming a drug, the switch is to the one not yet tried
+    event = make_event(Do.drug(), id="m2", date=record.day(96), record=record.record)
+    assert isinstance(event, MedicationTrial)
+    assert event.drug is Medication.PREGABALIN
 
 
 def test_s8_not_favoured_for_axial_pain() -> None:
-    option = allowed(assess(right_facet_pain().record), Do.drug("gabapentin"), "S8")
+    option = allowed(assess(right_facet_pain().record), Do.drug(), "S8")
     assert "no radicular arm pain" in option.reasons[0].text
 
 

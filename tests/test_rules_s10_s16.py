@@ -116,7 +116,7 @@ def test_s11_routine_consultation_after_failed_non_surgical_care() -> None:
     assert not option.urgent
     assert option.reasons[0].text == (
         "advanced physical therapy tried; nerve-stabilising medication tried; targeted "
-        "treatment failed (CESI); debilitating pain (quality of life impact debilitating); "
+        "treatment failed (CESI); debilitating pain (quality-of-life impact debilitating); "
         "symptoms for 121 days (at least 84); no surgical consultation"
     )
     allowed(a, Do.consult(urgent=True), "S12")
@@ -136,7 +136,7 @@ def test_s11_no_consultation_when_pain_is_not_debilitating() -> None:
     option = allowed(
         assess(_failed_non_surgical_care(impact="moderate").record), Do.consult(urgent=False), "S11"
     )
-    assert "pain not debilitating (quality of life impact moderate)" in option.reasons[0].text
+    assert "pain not debilitating: quality-of-life impact moderate" in option.reasons[0].text
 
 
 def test_s11_no_consultation_before_non_surgical_care_was_tried() -> None:
@@ -259,7 +259,7 @@ def test_s12_the_red_flags_are_named() -> None:
     assert a.red_flags == (
         "myelopathy sign: hoffmann",
         "myelopathy sign: gait disturbance",
-        "myelopathy: mJOA 14 (<= 17)",
+        "moderate myelopathy: mJOA 14 (moderate is 12-14)",
     )
 
 

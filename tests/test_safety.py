@@ -230,22 +230,41 @@ def unanswered_red_flags(moment: Moment) -> list[str]:
     """S12 read from the record in its order: red flags shown by the latest exam (since the last
     operation) that no surgical consultation recorded after their first showing has seen.
 
-    A red flag is a sign of myelopathy (or an mJOA in the profile's myelopathy band), or a
-    progressive deficit: weaker strength, or more sensory loss, than an earlier exam since the
-    operation. It first shows at the start of the unbroken run of exams showing it.
+    Exams compared: those since the last operation, the first of them being the baseline (and
+    itself compared with the last exam before the operation). A red flag is:
+
+    - a myelopathy sign not at the baseline, when the myelopathy is urgent: after an operation,
+      with no mJOA, a moderate or severe mJOA band, an mJOA decline, or bowel/bladder change
+      (bowel/bladder change is a red flag whatever the band);
+    - before an operation, an mJOA in the moderate or severe band;
+    - an mJOA at least the band's minimum important change below the best earlier score;
+    - a progressive deficit: weaker strength, or more sensory loss, than an earlier exam;
+    - before an operation, a myotome at or below the profile's severe MRC grade.
+
+    Each first shows at the start of the unbroken run of exams showing it.
     """
+    p = moment.profile
     events = known(moment.record, moment.as_of)
     operations = [i for i, e in enumerate(events) if isinstance(e, Surgery)]
     since = operations[-1] if operations else -1
-    found = [
-        (i, e.exam)
-        for i, e in enumerate(events)
-        if i > since and isinstance(e, ClinicalVisit) and e.exam is not None
-    ]
+    exams = [(i, e.exam) for i, e in enumerate(events) if isinstance(e, ClinicalVisit) and e.exam]
+    found = [(i, exam) for i, exam in exams if i > since]
     if not found:
         return []
+    operated = since >= 0
+    before = [(i, exam) for i, exam in exams if i < since]
+    if operated and len(found) == 1 and before:
+        found = [before[-1], *found]
     latest = found[-1][1]
+    baseline = found[0][1] if operated and len(found) > 1 else None
     consulted = [i for i, e in enumerate(events) if isinstance(e, SurgicalConsultation)]
+
+    def band(mjoa: int | None) -> str | None:
+        if mjoa is None or mjoa > p.mjoa_myelopathy_max.value:
+            return None
+        if mjoa <= p.mjoa_severe_max.value:
+            return "severe"
+        return "moderate" if mjoa <= p.mjoa_moderate_max.value else "mild"
 
     def first_showing(shows: Callable[[NeuroExam], bool | None]) -> int | None:
         """Where the trailing run of exams at least this bad starts, if an earlier exam since
@@ -261,22 +280,54 @@ def unanswered_red_flags(moment: Moment) -> list[str]:
         return None
 
     flags: list[tuple[int | None, str]] = []
-    for sign in latest.myelopathy.present:
+    scores = [exam.mjoa for _, exam in found[:-1] if exam.mjoa is not None]
+    declined = False
+    if scores and latest.mjoa is not None:
+        best = max(scores)
+        mcid = {"severe": p.mjoa_mcid_severe, "moderate": p.mjoa_mcid_moderate}.get(
+            band(best) or "mild", p.mjoa_mcid_mild
+        ).value
+        if best - latest.mjoa >= mcid:
+            declined = True
+            floor = best - mcid
+            flags.append(
+                (_whole_run(found, lambda e: e.mjoa is not None and e.mjoa <= floor), "mJOA fell")
+            )
+    new_signs = [
+        s for s in latest.myelopathy.present if not (baseline and getattr(baseline.myelopathy, s))
+    ]
+    urgent = (
+        operated
+        or latest.mjoa is None
+        or band(latest.mjoa) in ("moderate", "severe")
+        or declined
+        or "bowel_bladder_dysfunction" in new_signs
+    )
+    for sign in new_signs if urgent else ():
 
         def has(exam: NeuroExam, sign: str = sign) -> bool:
             return bool(getattr(exam.myelopathy, sign))
 
         flags.append((_whole_run(found, has), sign))
-    limit = moment.profile.mjoa_myelopathy_max.value
-    if latest.mjoa is not None and latest.mjoa <= limit:
-        flags.append((_whole_run(found, lambda e: e.mjoa is not None and e.mjoa <= limit), "mJOA"))
+    if not operated and band(latest.mjoa) in ("moderate", "severe"):
+        flags.append(
+            (_whole_run(found, lambda e: band(e.mjoa) in ("moderate", "severe")), "mJOA band")
+        )
+    severe = p.severe_weakness_mrc_max.value
     for motor in latest.motor:
 
         def as_weak(exam: NeuroExam, m: MotorFinding = motor) -> bool | None:
             grade = exam.strength(m.root, m.side)
             return None if grade is None else grade <= m.grade
 
-        flags.append((first_showing(as_weak), f"weaker {motor.side} {motor.root}"))
+        def as_severe(exam: NeuroExam, m: MotorFinding = motor) -> bool:
+            grade = exam.strength(m.root, m.side)
+            return grade is not None and grade <= severe
+
+        start = first_showing(as_weak)
+        if start is None and not operated and motor.grade <= severe:
+            start = _whole_run(found, as_severe)
+        flags.append((start, f"weaker {motor.side} {motor.root}"))
     for sensory in latest.sensory:
         level = LOSS.get(sensory.change, 0)
         if level == 0:

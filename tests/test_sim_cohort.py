@@ -17,6 +17,7 @@ from spinepath.model import (
     PatientRecord,
 )
 from spinepath.pathway import assess
+from spinepath.rules.actions import ActionKind
 from spinepath.rules.facts import cesi_worked
 from spinepath.rules.profiles import CONSENSUS_2022
 from spinepath.sim import DEFAULT_COHORT, Cohort, Presentation
@@ -46,7 +47,11 @@ def test_every_patient_starts_as_a_valid_record_after_a_failed_cesi() -> None:
         assert not cesi_worked(outcome, CONSENSUS_2022)
         assessment = assess(record, as_of=view.date(0))
         if view.presentation is Presentation.MYELOPATHIC:
-            assert assessment.red_flags
+            # moderate or worse: urgent; mild and stable: a routine surgical opinion first
+            first = assessment.first
+            assert first is not None
+            assert first.action.kind is ActionKind.SURGICAL_CONSULTATION
+            assert bool(assessment.red_flags) is first.urgent
         else:
             assert assessment.first is not None
 

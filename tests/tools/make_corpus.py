@@ -6,14 +6,17 @@ answers exactly the same: every prefix of every record, under both shipped profi
 every reason text. Records come from the shipped examples and from ``patient_records()``
 (seeded, varied steering). Run from the repository root:
 ``python tests/tools/make_corpus.py``. Regenerate only when a change of answers is intended,
-and say so in the CHANGELOG.
+and say so in the CHANGELOG; ``--answers-only`` keeps the stored records and writes the
+current engine's answers for them, so the change can be reviewed record by record.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
@@ -79,7 +82,27 @@ def draw(
     return found
 
 
+def reanswer() -> list[dict[str, Any]]:
+    """The stored records with the current engine's answers."""
+    with gzip.open(OUT, "rt", encoding="utf-8") as f:
+        stored: list[dict[str, Any]] = json.load(f)["cases"]
+    cases = []
+    for case in stored:
+        record = sp.loads(json.dumps(case["record"]), sp.PatientRecord)
+        cases.append(
+            {
+                "name": case["name"],
+                "record": json.loads(sp.dumps(record)),
+                "answers": answers(record),
+            }
+        )
+    return cases
+
+
 def main() -> None:
+    if "--answers-only" in sys.argv[1:]:
+        write(reanswer())
+        return
     cases = []
     for name in names():
         record = load(name)
@@ -94,6 +117,10 @@ def main() -> None:
                 "answers": answers(record),
             }
         )
+    write(cases)
+
+
+def write(cases: list[dict[str, Any]]) -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(OUT, "wt", encoding="utf-8") as out:
         json.dump({"spinepath": sp.__version__, "cases": cases}, out, sort_keys=True)

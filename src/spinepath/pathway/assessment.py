@@ -42,6 +42,8 @@ class Explainer(Protocol):
         self, action: Action, status: Status
     ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]: ...
 
+    def notes(self) -> tuple[str, ...]: ...
+
 
 class Judgement(NamedTuple):
     """One candidate as the engine classified it, before any text is written."""
@@ -147,6 +149,12 @@ class Assessment:
         return built
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """What the clinician should know that is not an option: an outcome too early to
+        judge (and from when it can be), a measure the rules need that is not recorded."""
+        return self._why.notes()
+
+    @property
     def recommended(self) -> tuple[Option, ...]:
         """Recommended options, ranked (urgent first)."""
         return self._options()[0]
@@ -202,6 +210,7 @@ class Assessment:
             "profile": self.profile,
             "phase": self.phase.value,
             "red_flags": list(self.red_flags),
+            "notes": list(self.notes),
             **{
                 status.value: [_option_dict(o) for o in options]
                 for status, options in (

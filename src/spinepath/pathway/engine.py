@@ -17,9 +17,10 @@ from spinepath.errors import IllegalTransition
 from spinepath.model import (
     Approach,
     CervicalEpiduralSteroidInjection,
+    Discharge,
+    DischargeReason,
     Event,
     HeadachePattern,
-    Medication,
     Modality,
     PatientRecord,
     Urgency,
@@ -28,7 +29,7 @@ from spinepath.pathway.assessment import Assessment, Judgement, Option, Reason, 
 from spinepath.pathway.events import action_of
 from spinepath.rules.actions import Action, ActionKind, action
 from spinepath.rules.catalogue import Rule, rules_for
-from spinepath.rules.facts import FACTS, Facts, RecordFacts
+from spinepath.rules.facts import FACTS, Facts, RecordFacts, notes_of
 from spinepath.rules.profiles import CONSENSUS_2022, Profile
 from spinepath.rules.state import FactState, state_of
 
@@ -51,8 +52,7 @@ _FIXED: tuple[Action, ...] = (
     Action(kind=K.RE_EVALUATION),
     Action(kind=K.IMAGING, modality=Modality.MRI),
     Action(kind=K.POSTURE_REVIEW),
-    Action(kind=K.MEDICATION_TRIAL, drug=Medication.GABAPENTIN),
-    Action(kind=K.MEDICATION_TRIAL, drug=Medication.PREGABALIN),
+    Action(kind=K.MEDICATION_TRIAL),  # a gabapentinoid: either drug is the same choice (S8)
     Action(kind=K.ADVANCED_PHYSICAL_THERAPY),
     Action(kind=K.SPINAL_CORD_STIMULATOR_TRIAL),
     Action(kind=K.SPINAL_CORD_STIMULATOR_IMPLANT),
@@ -98,23 +98,28 @@ def assessment_of(facts: Facts, judgements: tuple[Judgement, ...]) -> Assessment
 def classify(facts: Facts) -> tuple[Judgement, ...]:
     """Every candidate with its status: ranked recommendations (urgent first, then in the
     catalogue's order), allowed, blocked. Yes/no checks only; no text is written."""
-    recommended: list[tuple[bool, tuple[int, str], Action]] = []
+    recommended: list[tuple[int, tuple[int, str], Action]] = []
     allowed: list[Judgement] = []
     blocked: list[Judgement] = []
     for candidate in candidates(facts):
-        is_blocked, favoured, urgent = _CLASSIFIERS[candidate.kind](facts, candidate)
+        is_blocked, favoured, tier = _CLASSIFIERS[candidate.kind](facts, candidate)
         if is_blocked:
             blocked.append(_judgement((candidate, Status.BLOCKED, False, None)))
         elif favoured:
-            recommended.append((not urgent, candidate.sort_key, candidate))
+            recommended.append((-tier, candidate.sort_key, candidate))
         else:
             allowed.append(_judgement((candidate, Status.ALLOWED, False, None)))
     recommended.sort(key=_ranking)
     ranked = [
-        _judgement((chosen, Status.RECOMMENDED, not later, rank))
-        for rank, (later, _, chosen) in enumerate(recommended, start=1)
+        _judgement((chosen, Status.RECOMMENDED, tier == -URGENT, rank))
+        for rank, (tier, _, chosen) in enumerate(recommended, start=1)
     ]
     return (*ranked, *allowed, *blocked)
+
+
+URGENT, FIRST = 2, 1
+"""Ranking tiers of a recommendation: urgent (S12's queue-jumping steps), ranked first
+(a rule's ``first``), then the rest (0) in the catalogue's order."""
 
 
 def _judgement(values: tuple[Action, Status, bool, int | None]) -> Judgement:
@@ -122,7 +127,7 @@ def _judgement(values: tuple[Action, Status, bool, int | None]) -> Judgement:
     return made
 
 
-def _ranking(item: tuple[bool, tuple[int, str], Action]) -> tuple[bool, tuple[int, str]]:
+def _ranking(item: tuple[int, tuple[int, str], Action]) -> tuple[int, tuple[int, str]]:
     return item[0], item[1]
 
 
@@ -138,6 +143,9 @@ class _Why:
         self, action: Action, status: Status
     ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
         return _explain(self.facts, action, status)
+
+    def notes(self) -> tuple[str, ...]:
+        return notes_of(self.facts)
 
 
 def evaluate(
@@ -162,10 +170,14 @@ def check(
     """The failed preconditions of recording ``event`` next; empty when it is legal.
 
     Events that are not pathway actions (outcome reports, imaging studies, health updates,
-    ordinary visits) have no pathway preconditions. Judged as of the event's date.
+    ordinary visits) have no pathway preconditions, nor has a discharge the clinic did not
+    choose (the patient's choice to stop, or loss to follow-up: S0 speaks of discharge to
+    maintenance). Judged as of the event's date.
     """
     action = action_of(event)
     if action is None:
+        return ()
+    if isinstance(event, Discharge) and event.reason is not DischargeReason.ADEQUATE_RELIEF:
         return ()
     option = _judge(RecordFacts(record, profile, event.date), action)
     failed = option.failed if option.status is Status.BLOCKED else ()  # texts only when blocked
@@ -322,9 +334,10 @@ def _surgical_levels(segments: tuple[Segment, ...]) -> list[tuple[Segment, ...]]
 
 def _judge(facts: Facts, action: Action) -> Option:
     """Classify one action with yes/no checks only."""
-    blocked, favoured, urgent = _CLASSIFIERS[action.kind](facts, action)
+    blocked, favoured, tier = _CLASSIFIERS[action.kind](facts, action)
     status = Status.BLOCKED if blocked else Status.RECOMMENDED if favoured else Status.ALLOWED
-    return Option(action=action, status=status, urgent=urgent and not blocked, why=_Why(facts))
+    urgent = tier == URGENT and status is Status.RECOMMENDED
+    return Option(action=action, status=status, urgent=urgent, why=_Why(facts))
 
 
 def _leaf(name: str) -> str:
@@ -335,16 +348,17 @@ def _leaf(name: str) -> str:
     return f"G[{name!r}]"
 
 
-Classifier = Callable[[Facts, Action], tuple[bool, bool, bool]]
+Classifier = Callable[[Facts, Action], tuple[bool, bool, int]]
 
 
 def _classifier(kind: ActionKind) -> Classifier:
     """One compiled function per action kind that runs every rule's yes/no checks:
-    (blocked, favoured, urgent). Same logic as :func:`_explain`, without the texts."""
+    (blocked, favoured, tier). Same logic as :func:`_explain`, without the texts."""
     lines = [
         "def classify(facts, a):",
         "    G = facts.general",
-        "    blocked = favoured = urgent = False",
+        "    blocked = favoured = False",
+        "    tier = 0",
     ]
     for rule in rules_for(kind):
         indent = "    "
@@ -357,18 +371,22 @@ def _classifier(kind: ActionKind) -> Classifier:
             body.append("    blocked = True")
             if rule.favours is not None:
                 body.append(f"elif {rule.favours.python(_leaf)}:")
-                body.append(f"    favoured = True; urgent = urgent or {rule.urgent}")
+                body.append(f"    favoured = True; tier = max(tier, {_tier(rule)})")
         elif rule.favours is not None:
             body.append(f"if {rule.favours.python(_leaf)}:")
-            body.append(f"    favoured = True; urgent = urgent or {rule.urgent}")
+            body.append(f"    favoured = True; tier = max(tier, {_tier(rule)})")
         else:
             body.append("pass")
         lines.extend(indent + line for line in body)
-    lines.append("    return blocked, favoured, urgent")
+    lines.append("    return blocked, favoured, tier")
     namespace: dict[str, Any] = {f"t_{name}": d.compute for name, d in FACTS.items()}
     exec(compile("\n".join(lines) + "\n", f"<classifier {kind}>", "exec"), namespace)
     classify: Classifier = namespace["classify"]
     return classify
+
+
+def _tier(rule: Rule) -> int:
+    return URGENT if rule.urgent else FIRST if rule.first else 0
 
 
 _CLASSIFIERS: dict[ActionKind, Classifier] = {kind: _classifier(kind) for kind in ActionKind}

@@ -36,6 +36,7 @@ from spinepath.model import (
 )
 from spinepath.model.record import PatientRecord
 from spinepath.rules.actions import Action, ActionKind, kind_of
+from spinepath.rules.facts import default_gabapentinoid
 
 __all__ = ["Construct", "action_of", "checked", "kind_of", "make_event"]
 
@@ -72,6 +73,8 @@ def make_event(
 
     ``details`` supply what an action cannot know and override defaults: ``symptoms`` (and
     ``exam``) for a re-evaluation visit, which default to the latest recorded in ``record``;
+    ``drug`` for a gabapentinoid trial that names none (gabapentin, or pregabalin when the
+    record shows gabapentin tried);
     ``assessment`` for a posture review; ``daily_dose_mg``, ``focus``, ``steroid``, ``therapy``,
     ``reason``, ``override`` and so on for the others. ``construct(cls, **fields)`` builds the
     event (the class itself, checking every field, unless a caller that made the values itself
@@ -128,11 +131,9 @@ def make_event(
     elif kind is K.GREATER_OCCIPITAL_NERVE_BLOCK:
         cls, target = GreaterOccipitalNerveBlock, {"side": action.side}
     elif kind is K.MEDICATION_TRIAL:
-        assert action.drug is not None
-        cls, target = (
-            MedicationTrial,
-            {"drug": action.drug, "daily_dose_mg": _START_DOSE[action.drug]},
-        )
+        tried = () if record is None else (t.drug for t in record.of_type(MedicationTrial))
+        drug = details.pop("drug", None) or action.drug or default_gabapentinoid(tried)
+        cls, target = MedicationTrial, {"drug": drug, "daily_dose_mg": _START_DOSE[drug]}
     elif kind is K.ADVANCED_PHYSICAL_THERAPY:
         cls, target = PhysicalTherapyCourse, {"focus": _ADVANCED_PT}
     elif kind is K.SPINAL_CORD_STIMULATOR_TRIAL:

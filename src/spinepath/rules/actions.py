@@ -98,10 +98,12 @@ _NEEDS: dict[ActionKind, frozenset[str]] = {
     ActionKind.MEDIAL_BRANCH_BLOCK: frozenset({"segments", "side", "series_position"}),
     ActionKind.RADIOFREQUENCY_ABLATION: frozenset({"segments", "side"}),
     ActionKind.GREATER_OCCIPITAL_NERVE_BLOCK: frozenset({"side"}),
-    ActionKind.MEDICATION_TRIAL: frozenset({"drug"}),
     ActionKind.SURGICAL_CONSULTATION: frozenset({"urgency"}),
     ActionKind.ACDF: frozenset({"segments"}),
     ActionKind.LAMINOFORAMINOTOMY: frozenset({"segments", "side"}),
+}
+_MAY_NAME: dict[ActionKind, frozenset[str]] = {
+    ActionKind.MEDICATION_TRIAL: frozenset({"drug"}),  # none: a gabapentinoid, either drug
 }
 _TARGET_FIELDS = ("segments", "side", "root", "approach", "drug", "urgency", "modality")
 
@@ -125,12 +127,13 @@ class Action:
 
     def __attrs_post_init__(self) -> None:
         needs = _NEEDS.get(self.kind, frozenset())
+        may = needs | _MAY_NAME.get(self.kind, frozenset())
         for name in (*_TARGET_FIELDS, "series_position"):
             value: Any = getattr(self, name)
             given = value not in (None, ())
             if name in needs and not given:
                 raise InvalidValue(name, f"is required for {self.kind.label}")
-            if name not in needs and given:
+            if name not in may and given:
                 raise InvalidValue(name, f"does not apply to {self.kind.label}")
         if self.kind is ActionKind.LAMINOFORAMINOTOMY and len(self.segments) != 1:
             raise InvalidValue("segments", "a laminoforaminotomy treats one foramen")
@@ -180,6 +183,8 @@ class Action:
         for extra in (self.drug, self.urgency):
             if extra is not None:
                 parts.append(str(extra))
+        if self.kind is ActionKind.MEDICATION_TRIAL and self.drug is None:
+            parts.append("(a gabapentinoid: gabapentin or pregabalin)")
         if self.modality is not None:
             parts.append(self.modality.value.replace("_", " ").upper().replace("XRAY", "X-ray"))
         return " ".join(parts)

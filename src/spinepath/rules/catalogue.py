@@ -37,6 +37,8 @@ class Rule:
     requires: Condition | None = None
     favours: Condition | None = None
     urgent: bool = False
+    first: bool = False
+    """Ranked ahead of the other non-urgent recommendations (not urgent itself)."""
 
     def conditions(self) -> Iterator[tuple[str, Condition]]:
         for role in ("scope", "requires", "favours"):
@@ -57,9 +59,11 @@ RULES: tuple[Rule, ...] = (
         id="S0",
         title="CESI outcome: adequate relief needs no escalation",
         actions=(K.DISCHARGE,),
+        requires=~F("red_flag_unanswered"),
         favours=F("adequate_relief") & ~F("red_flag"),
         rationale="A CESI (or any later treatment) that gives adequate, lasting relief needs no "
-        "escalation: active treatment can end, and the patient can re-enter if pain returns.",
+        "escalation: active treatment can end, and the patient can re-enter if pain returns. "
+        "A red flag no surgeon has seen yet is never discharged.",
         citation=f"{SEED}; adequate relief threshold from the active profile",
     ),
     Rule(
@@ -77,9 +81,10 @@ RULES: tuple[Rule, ...] = (
         actions=(K.CESI,),
         scope=F("cesi_repeat"),
         requires=F("repeat_relief_ok"),
-        favours=~F("cesi_failed") & ~F("adequate_relief") & ~F("red_flag"),
+        favours=F("cesi_worked") & ~F("adequate_relief") & ~F("red_flag"),
         rationale="Repeating the same injection is reasonable only when the last one worked and "
-        "its relief has worn off; after a failure the next step is re-evaluation.",
+        "its relief has worn off; after a failure the next step is re-evaluation, and before "
+        "the injection can be judged there is nothing to repeat.",
         citation=f"{SEED}; Medicare LCD L33906 (repeats need sustained improvement)",
     ),
     Rule(
@@ -95,9 +100,11 @@ RULES: tuple[Rule, ...] = (
         id="S2",
         title="Updated imaging when symptoms change",
         actions=(K.IMAGING,),
-        favours=F("symptoms_changed") | (F("cesi_failed") & ~F("imaging_on_record")),
-        rationale="Changed or worsening symptoms call for updated MRI or CT to look for "
-        "progression of a disc herniation or stenosis.",
+        favours=F("symptoms_changed")
+        | F("deficit_since_imaging")
+        | (F("cesi_failed") & ~F("imaging_on_record")),
+        rationale="Changed or worsening symptoms, or a progressive or severe deficit, call for "
+        "updated MRI or CT to look for progression of a disc herniation or stenosis.",
         citation=SEED,
     ),
     Rule(
@@ -267,6 +274,19 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="S12",
+        title="Mild myelopathy: a surgical opinion first",
+        actions=(K.SURGICAL_CONSULTATION,),
+        scope=~F("urgent_request"),
+        favours=F("mild_myelopathy") & ~F("consulted"),
+        first=True,
+        rationale="Mild, stable myelopathy (mJOA 15-17, no clinically important decline) is not "
+        "an emergency, but its options (surgery or supervised rehabilitation, surgery on "
+        "deterioration) are a surgeon's to weigh: a routine surgical opinion comes before "
+        "other treatment.",
+        citation="Fehlings et al., Global Spine J 2017; Tetreault et al., Eur Spine J 2015",
+    ),
+    Rule(
+        id="S12",
         title="Red flags: prompt decompression",
         actions=(K.ACDF,),
         favours=F("red_flag") & F("consulted") & F("imaging_correlates"),
@@ -301,11 +321,13 @@ RULES: tuple[Rule, ...] = (
         id="S14",
         title="ACDF",
         actions=(K.ACDF,),
-        requires=~F("already_fused"),
+        requires=~F("already_fused") & (F("red_flag") | F("payer_arm_pain_criterion")),
         favours=INDICATED_SURGERY & F("consulted") & F("imaging_correlates"),
         rationale="Anterior cervical discectomy and fusion removes the disc and fuses the "
-        "segment; it removes root or cord compression.",
-        citation="seed article; J Orthop Surg Res 2020 meta-analysis",
+        "segment; it removes root or cord compression. A payer profile may also require arm "
+        "pain of at least its floor for its number of weeks, except for a red flag.",
+        citation="seed article; J Orthop Surg Res 2020 meta-analysis; Medicare Cervical Fusion "
+        "LCD L39741 (payer profile)",
     ),
     Rule(
         id="S15",

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
 
 from spinepath.anatomy import LATERAL_SIDES, Foramen, Segment, Side, SpinalNerve
-from spinepath.model import Approach, HeadachePattern, HealthFactors, PatientRecord, Urgency
+from spinepath.model import (
+    Approach,
+    HeadachePattern,
+    HealthFactors,
+    Medication,
+    PatientRecord,
+    Urgency,
+)
 from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.profiles import Profile
 from spinepath.rules.state import (
@@ -31,7 +38,16 @@ from spinepath.rules.state import (
     state_of,
 )
 
-__all__ = ["FACTS", "FactDefinition", "Facts", "RecordFacts", "cesi_worked"]
+__all__ = [
+    "FACTS",
+    "NOTES",
+    "FactDefinition",
+    "Facts",
+    "RecordFacts",
+    "cesi_worked",
+    "default_gabapentinoid",
+    "notes_of",
+]
 
 Check = Callable[["Facts", Action], bool]
 Detail = Callable[["Facts", Action], dict[str, Any]]
@@ -159,6 +175,20 @@ def _pct(value: float) -> str:
     return f"{value:.0f}%"
 
 
+def _history(results: tuple[tuple[Any, str], ...], keys: Iterable[Any]) -> str:
+    """What past procedures at these targets gave, each once, in target order ("" if none)."""
+    texts: list[str] = []
+    for key in keys:
+        for k, text in results:
+            if k == key and text not in texts:
+                texts.append(text)
+    return "; ".join(texts)
+
+
+def _then(text: str) -> str:
+    return f"{text}; " if text else ""
+
+
 def _covers(sides: frozenset[Side] | tuple[Side, ...], side: Side | None) -> bool:
     return side is not None and any(s.covers(side) for s in sides)
 
@@ -169,15 +199,23 @@ def _covers(sides: frozenset[Side] | tuple[Side, ...], side: Side | None) -> boo
 
 
 def _cesi_detail(f: Facts, _: Action) -> dict[str, Any]:
-    outcome = f.state.cesi.last_outcome
+    c = f.state.cesi
+    outcome = c.last_outcome
     p = f.profile
-    relief = "unknown relief"
+    injected = f"CESI {c.dates[-1].isoformat()}" if c.dates else "no CESI recorded"
+    relief = "no outcome recorded"
     if outcome is not None:
         days = outcome.relief_duration_days
-        relief = f"{_pct(outcome.relief)} relief" + ("" if days is None else f" for {days} days")
+        lasted = "" if days is None else f" lasting {days} days"
+        if c.reported_on is not None:
+            injected += f", reported {c.reported_on.isoformat()}"
+        relief = f"{_pct(outcome.relief)} relief{lasted}"
+        if c.too_early and c.judge_from is not None:
+            relief += f", too early to judge before {c.judge_from.isoformat()}"
     return {
+        "cesi": injected,
         "relief": relief,
-        "threshold": f"{p.cesi_adequate_relief.value}% lasting "
+        "threshold": f"{p.cesi_adequate_relief.value}% relief lasting "
         f"{p.cesi_adequate_relief_days.value} days",
     }
 
@@ -195,26 +233,61 @@ def _cesi_on_record(f: Facts, _: Action) -> bool:
 @_fact(
     "cesi_failed",
     "the latest CESI fell short of adequate, lasting relief (S0)",
-    "the last CESI failed ({relief}; adequate is {threshold})",
-    "the last CESI has not failed ({relief})",
+    "the last CESI failed ({cesi}: {relief}; adequate is {threshold})",
+    "the last CESI has not failed ({cesi}: {relief})",
     detail=_cesi_detail,
 )
 def _cesi_failed(f: Facts, _: Action) -> bool:
     return f.state.cesi.last_failed
 
 
+def _not_worked(detail: dict[str, Any], f: Facts) -> dict[str, Any]:
+    c = f.state.cesi
+    if c.last_outcome is None:
+        text = f"the last CESI's outcome is not recorded ({detail['cesi']})"
+    elif c.too_early:
+        text = f"the last CESI cannot be judged yet ({detail['cesi']}: {detail['relief']})"
+    else:
+        text = (
+            f"the last CESI failed ({detail['cesi']}: {detail['relief']}; adequate is "
+            f"{detail['threshold']})"
+        )
+    return {**detail, "not_worked": text}
+
+
+@_fact(
+    "cesi_worked",
+    "the latest CESI gave adequate, lasting relief, judged at or after the profile's minimum "
+    "time (S0)",
+    "the last CESI worked ({cesi}: {relief}; adequate is {threshold})",
+    "{not_worked}",
+    detail=lambda f, a: _not_worked(_cesi_detail(f, a), f),
+)
+def _cesi_worked(f: Facts, _: Action) -> bool:
+    c = f.state.cesi
+    return c.last_outcome is not None and not (c.last_failed or c.too_early)
+
+
 def _latest_detail(f: Facts, _: Action) -> dict[str, str]:
-    latest = f.state.outcomes.latest
-    if latest is None:
-        return {"relief": "no outcome", "treatment": "no treatment"}
-    return {"relief": _pct(latest[1]), "treatment": latest[0]}
+    o = f.state.outcomes
+    if o.latest is None or o.latest_on is None:
+        return {"latest": "no treatment outcome recorded"}
+    treatment, relief = o.latest
+    done, reported, verdict, days = o.latest_on
+    lasting = "" if days is None else f" lasting {days} days"
+    ended = days is not None and not f.in_force(o.relief_until)
+    verdict = "relief has ended" if ended and o.latest_adequate else verdict
+    return {
+        "latest": f"{treatment} {done.isoformat()}, reported {reported.isoformat()}: "
+        f"{_pct(relief)} relief{lasting} ({verdict})"
+    }
 
 
 @_fact(
     "adequate_relief",
     "the latest treatment outcome gives adequate relief that still lasts",
-    "adequate relief now ({relief} after {treatment})",
-    "no adequate relief now ({relief} after {treatment})",
+    "adequate relief now ({latest})",
+    "no adequate relief now ({latest})",
     detail=_latest_detail,
 )
 def _adequate_relief(f: Facts, _: Action) -> bool:
@@ -240,6 +313,22 @@ def _re_evaluated(f: Facts, _: Action) -> bool:
 )
 def _symptoms_changed(f: Facts, _: Action) -> bool:
     return f.state.presentation.changed_since_imaging
+
+
+@_fact(
+    "deficit_since_imaging",
+    "a progressive or severe neurological deficit first shown after the latest MRI, CT or CT "
+    "myelogram (S2)",
+    "a deficit shown since the last cross-sectional imaging ({imaged})",
+    "no new deficit since the last cross-sectional imaging ({imaged})",
+    detail=lambda f, _: {
+        "imaged": "none on record"
+        if f.state.imaging.latest is None
+        else f"imaging {f.state.imaging.latest.date.isoformat()}"
+    },
+)
+def _deficit_since_imaging(f: Facts, _: Action) -> bool:
+    return f.state.surgical.deficit_since_imaging
 
 
 @_fact(
@@ -313,12 +402,23 @@ def _occipital_pain(f: Facts, _: Action) -> bool:
     return f.state.presentation.headache is not HeadachePattern.NONE
 
 
+def _flags(f: Facts, texts: tuple[str, ...]) -> dict[str, str]:
+    """Red flags with the date of the exam that first showed each (in the current run)."""
+    s = f.state.surgical
+    dated = []
+    for text in texts:
+        day = s.shown_on(text)
+        dated.append(text if day is None else f"{text} (exam {day.isoformat()})")
+    return {"flags": "; ".join(dated)}
+
+
 @_fact(
     "red_flag",
-    "a progressive neurological deficit or signs of myelopathy (S12)",
+    "a progressive or severe neurological deficit, or myelopathy that is moderate, severe, "
+    "declining or not graded (S12)",
     "red flag: {flags}",
     "no red flag",
-    detail=lambda f, _: {"flags": "; ".join(f.state.surgical.red_flags)},
+    detail=lambda f, _: _flags(f, f.state.surgical.red_flags),
 )
 def _red_flag(f: Facts, _: Action) -> bool:
     return bool(f.state.surgical.red_flags)
@@ -329,10 +429,27 @@ def _red_flag(f: Facts, _: Action) -> bool:
     "a red flag not yet seen by a surgeon (S12)",
     "red flag not yet seen by a surgeon: {flags}",
     "no red flag awaiting a surgeon",
-    detail=lambda f, _: {"flags": "; ".join(f.state.surgical.unanswered)},
+    detail=lambda f, _: _flags(f, f.state.surgical.unanswered),
 )
 def _red_flag_unanswered(f: Facts, _: Action) -> bool:
     return bool(f.state.surgical.unanswered)
+
+
+def _mild_detail(f: Facts, _: Action) -> dict[str, str]:
+    s = f.state.surgical
+    day = s.exams[-1][1].isoformat() if s.exams else "no exam"
+    return {"mild": f"exam {day}: {s.mild_text}" if s.mild_text else "no exam shows it"}
+
+
+@_fact(
+    "mild_myelopathy",
+    "mild myelopathy by mJOA (or signs with a normal score), not declining (S12)",
+    "mild, stable myelopathy ({mild})",
+    "no mild, stable myelopathy on the latest exam",
+    detail=_mild_detail,
+)
+def _mild_myelopathy(f: Facts, _: Action) -> bool:
+    return f.state.surgical.mild_myelopathy
 
 
 @_fact(
@@ -399,22 +516,70 @@ def _blocks_failed(f: Facts, _: Action) -> bool:
 
 @_fact(
     "debilitating_pain",
-    "pain that significantly affects quality of life (S11)",
+    "pain that significantly affects quality of life, as measured (S11)",
     "debilitating pain ({why})",
-    "pain not debilitating ({why})",
+    "{why}",
     detail=lambda f, _: {"why": _debilitating_why(f)},
 )
 def _debilitating_pain(f: Facts, _: Action) -> bool:
-    return f.state.presentation.debilitating
+    return f.state.presentation.debilitating is True
 
 
 def _debilitating_why(f: Facts) -> str:
+    """The measure the verdict came from, against the profile's figure; missing said so."""
     s = f.state.presentation.symptoms
+    p = f.profile
     if s is None:
-        return "no symptoms recorded"
+        return "whether pain is debilitating is not known: no symptoms recorded"
+    verdict = f.state.presentation.debilitating
     if s.quality_of_life is not None:
-        return f"quality of life impact {s.quality_of_life}"
-    return f"arm pain NRS {s.arm_pain}, threshold {f.profile.surgery_min_arm_pain.value}"
+        measured = f"quality-of-life impact {s.quality_of_life}"
+    elif s.ndi is not None:
+        measured = (
+            f"NDI {s.ndi.percent:.0f}% (debilitating from {p.debilitating_ndi_percent.value:g}%)"
+        )
+    else:
+        pain = (
+            f"worse of arm and neck pain NRS {s.worst_pain} "
+            f"(debilitating from {p.debilitating_pain_nrs.value})"
+        )
+        if verdict is None:
+            return (
+                f"whether pain is debilitating is not known: {pain}; quality-of-life impact "
+                "and NDI not recorded"
+            )
+        measured = pain
+    return measured if verdict else f"pain not debilitating: {measured}"
+
+
+@_fact(
+    "payer_arm_pain_criterion",
+    "arm pain at least the profile's floor for an operation (a payer criterion)",
+    "{why}",
+    "{why}",
+    detail=lambda f, _: {"why": _arm_pain_why(f)},
+)
+def _payer_arm_pain_criterion(f: Facts, _: Action) -> bool:
+    floor = f.profile.surgery_min_arm_pain.value
+    return floor is None or (
+        f.state.presentation.arm_pain_at_floor and _conservative_care_long_enough(f, _NO_TARGET)
+    )
+
+
+def _arm_pain_why(f: Facts) -> str:
+    floor = f.profile.surgery_min_arm_pain.value
+    if floor is None:
+        return "this profile sets no arm-pain floor for an operation"
+    weeks = f.profile.surgery_conservative_care_days.value // 7
+    days = f.days_since(f.state.onset)
+    since = "onset not recorded" if days is None else f"symptoms for {days} days"
+    symptoms = f.state.presentation.symptoms
+    if symptoms is None:
+        return f"arm pain not recorded (this profile needs NRS >={floor} for {weeks} weeks)"
+    return (
+        f"arm pain NRS {symptoms.arm_pain}, {since} "
+        f"(this profile needs NRS >={floor} for {weeks} weeks)"
+    )
 
 
 @_fact(
@@ -593,8 +758,9 @@ def _candidate_detail(f: Facts, a: Action) -> dict[str, str]:
 @_fact(
     "snrb_done",
     "a selective nerve root block at the target root",
-    "{target} already blocked",
+    "{target} already blocked ({history})",
     "{target} not yet blocked",
+    detail=lambda f, a: {"history": _history(f.state.snrb.results, (a.nerve,))},
     target=True,
 )
 def _snrb_done(f: Facts, a: Action) -> bool:
@@ -604,11 +770,12 @@ def _snrb_done(f: Facts, a: Action) -> bool:
 @_fact(
     "snrb_positive",
     "a positive selective nerve root block confirms the root (S3, S5)",
-    "positive SNRB confirms {nerve}",
-    "no positive SNRB at {nerve} (positive is {threshold})",
+    "positive SNRB confirms {nerve} ({history})",
+    "no positive SNRB at {nerve} ({history})",
     detail=lambda f, a: {
         "nerve": a.nerve or a.target,
-        "threshold": f"{f.profile.snrb_positive_relief.value}% concordant relief",
+        "history": _history(f.state.snrb.results, (a.nerve,))
+        or f"positive is {f.profile.snrb_positive_relief.value}% concordant relief",
     },
     target=True,
 )
@@ -682,9 +849,12 @@ def _facet_arthropathy_at(f: Facts, a: Action) -> bool:
 @_fact(
     "mbb_positive",
     "enough positive medial branch blocks at every joint of the target (S6)",
-    "positive MBB at {target} ({rule})",
-    "no positive MBB at {target} ({rule})",
-    detail=lambda f, _: {"rule": _mbb_rule(f.profile)},
+    "positive MBB at {target} ({history}{rule})",
+    "no positive MBB at {target} ({history}{rule})",
+    detail=lambda f, a: {
+        "rule": _mbb_rule(f.profile),
+        "history": _then(_history(f.state.mbb.results, a.joints)),
+    },
     target=True,
 )
 def _mbb_positive(f: Facts, a: Action) -> bool:
@@ -722,8 +892,9 @@ def _mbb_first_positive(f: Facts, a: Action) -> bool:
 @_fact(
     "mbb_negative",
     "a medial branch block at the target gave too little or discordant relief",
-    "a negative MBB at {target}",
+    "a negative MBB at {target} ({history})",
     "no negative MBB at {target}",
+    detail=lambda f, a: {"history": _history(f.state.mbb.results, a.joints)},
     target=True,
 )
 def _mbb_negative(f: Facts, a: Action) -> bool:
@@ -748,8 +919,9 @@ def _facet_care_long_enough(f: Facts, _: Action) -> bool:
 @_fact(
     "rfa_prior",
     "an earlier RFA at any joint of the target",
-    "earlier RFA at {target}",
+    "earlier RFA at {target} ({history})",
     "no earlier RFA at {target}",
+    detail=lambda f, a: {"history": _history(f.state.rfa.results, a.joints)},
     target=True,
 )
 def _rfa_prior(f: Facts, a: Action) -> bool:
@@ -759,11 +931,12 @@ def _rfa_prior(f: Facts, a: Action) -> bool:
 @_fact(
     "repeat_rfa_qualifies",
     "the earlier RFA gave enough relief for long enough (S6)",
-    "earlier RFA at {target} qualifies for a repeat ({rule})",
-    "earlier RFA at {target} does not qualify for a repeat ({rule})",
-    detail=lambda f, _: {
-        "rule": f"{f.profile.repeat_rfa_prior_relief.value}% relief for "
-        f">={f.profile.repeat_rfa_prior_relief_days.value} days"
+    "earlier RFA at {target} qualifies for a repeat ({history}{rule})",
+    "earlier RFA at {target} does not qualify for a repeat ({history}{rule})",
+    detail=lambda f, a: {
+        "rule": f"a repeat needs {f.profile.repeat_rfa_prior_relief.value}% relief for "
+        f">={f.profile.repeat_rfa_prior_relief_days.value} days",
+        "history": _then(_history(f.state.rfa.results, a.joints)),
     },
     target=True,
 )
@@ -828,8 +1001,9 @@ def _occipital_pain_on_side(f: Facts, a: Action) -> bool:
 @_fact(
     "gon_block_worked_before",
     "an earlier GON block on this side met the response threshold",
-    "an earlier {target} GON block worked",
+    "an earlier {target} GON block worked ({history})",
     "no earlier {target} GON block that worked",
+    detail=lambda f, a: {"history": _gon_history(f, a)},
     target=True,
 )
 def _gon_block_worked_before(f: Facts, a: Action) -> bool:
@@ -838,14 +1012,20 @@ def _gon_block_worked_before(f: Facts, a: Action) -> bool:
 
 @_fact(
     "gon_block_done",
-    "a GON block on this side since the CESI failed",
-    "{target} GON block already given",
-    "no {target} GON block yet",
+    "a GON block on this side is on record (a block that did not work is remembered)",
+    "{target} GON block already given ({history})",
+    "no {target} GON block on record",
+    detail=lambda f, a: {"history": _gon_history(f, a)},
     target=True,
 )
 def _gon_block_done(f: Facts, a: Action) -> bool:
-    done = tuple(side for side in f.state.since_failure.done if isinstance(side, Side))
-    return _covers(done, a.side)
+    return _covers(f.state.gon.done, a.side)
+
+
+def _gon_history(f: Facts, a: Action) -> str:
+    side = a.side
+    keys = tuple(s for s, _ in f.state.gon.results if side is not None and s.covers(side))
+    return _history(f.state.gon.results, keys)
 
 
 def _ongoing(f: Facts, drug: Any) -> bool:
@@ -856,27 +1036,50 @@ def _ongoing(f: Facts, drug: Any) -> bool:
     return stop is not None and f.in_force(stop)
 
 
+def default_gabapentinoid(tried: Iterable[Medication]) -> Medication:
+    """The drug a gabapentinoid trial that names none starts (S8: either drug is the same
+    choice): gabapentin, unless it was tried and pregabalin not."""
+    done = set(tried)
+    if Medication.GABAPENTIN in done and Medication.PREGABALIN not in done:
+        return Medication.PREGABALIN
+    return Medication.GABAPENTIN
+
+
+def _drug(f: Facts, a: Action) -> Medication:
+    """The drug of a medication action: the one it names, else the one it would start."""
+    return a.drug or default_gabapentinoid(f.state.medication.tried)
+
+
 @_fact(
     "medication_ongoing",
     "a trial of this drug is under way",
     "{drug} already under way",
     "no {drug} under way",
-    detail=lambda _, a: {"drug": a.drug},
+    detail=lambda f, a: {"drug": _drug(f, a)},
     target=True,
 )
 def _medication_ongoing(f: Facts, a: Action) -> bool:
-    return a.drug in f.state.medication.tried and _ongoing(f, a.drug)
+    drug = _drug(f, a)
+    return drug in f.state.medication.tried and _ongoing(f, drug)
 
 
 @_fact(
     "other_gabapentinoid_ongoing",
     "another gabapentinoid is under way (they are not combined)",
-    "another gabapentinoid under way",
+    "{others} under way (gabapentinoids are not combined)",
     "no other gabapentinoid under way",
+    detail=lambda f, a: {
+        "others": " and ".join(
+            str(d)
+            for d in sorted(f.state.medication.tried)
+            if d is not _drug(f, a) and _ongoing(f, d)
+        ),
+    },
     target=True,
 )
 def _other_gabapentinoid_ongoing(f: Facts, a: Action) -> bool:
-    return any(drug is not a.drug and _ongoing(f, drug) for drug in f.state.medication.tried)
+    drug = _drug(f, a)
+    return any(d is not drug and _ongoing(f, d) for d in f.state.medication.tried)
 
 
 @_fact(
@@ -884,11 +1087,11 @@ def _other_gabapentinoid_ongoing(f: Facts, a: Action) -> bool:
     "this drug was tried before",
     "{drug} tried before",
     "{drug} not tried before",
-    detail=lambda _, a: {"drug": a.drug},
+    detail=lambda f, a: {"drug": _drug(f, a)},
     target=True,
 )
 def _medication_tried_before(f: Facts, a: Action) -> bool:
-    return a.drug in f.state.medication.tried
+    return _drug(f, a) in f.state.medication.tried
 
 
 @_fact(
@@ -1006,3 +1209,54 @@ def _transforaminal(_: Facts, a: Action) -> bool:
 )
 def _urgent_request(_: Facts, a: Action) -> bool:
     return a.urgency is Urgency.URGENT
+
+
+# ======================================================================================
+# Notes: what an assessment says that is not an option
+# ======================================================================================
+
+Note = Callable[[Facts], str | None]
+NOTES: list[Note] = []
+"""What :attr:`~spinepath.pathway.Assessment.notes` lists, each a function of the facts that
+writes its note or answers None."""
+
+
+def _note(note: Note) -> Note:
+    NOTES.append(note)
+    return note
+
+
+def notes_of(facts: Facts) -> tuple[str, ...]:
+    """The notes of an assessment, in :data:`NOTES` order."""
+    return tuple(text for note in NOTES if (text := note(facts)) is not None)
+
+
+@_note
+def _cesi_too_early(f: Facts) -> str | None:
+    c = f.state.cesi
+    if not c.too_early or c.judge_from is None or not c.dates:
+        return None
+    p = f.profile
+    injected = c.dates[-1]
+    reported = c.reported_on or injected
+    when = (
+        f"it can be judged from {c.judge_from.isoformat()}"
+        if f.as_of < c.judge_from
+        else f"it can be judged since {c.judge_from.isoformat()}"
+    )
+    return (
+        f"CESI {injected.isoformat()}: the outcome reported {reported.isoformat()} "
+        f"({(reported - injected).days} days after it) is too early to judge; {when} "
+        f"(this profile's {p.cesi_judgeable_days.value} days): record a follow-up then"
+    )
+
+
+@_note
+def _disability_unknown(f: Facts) -> str | None:
+    presentation = f.state.presentation
+    if presentation.symptoms is None or presentation.debilitating is not None:
+        return None
+    return (
+        "disability not measured: record the quality-of-life impact or an NDI (S11 cannot "
+        f"judge debilitating pain from pain NRS {presentation.symptoms.worst_pain} alone)"
+    )

@@ -100,6 +100,31 @@ GON_SOURCE = (
 FUSION_LCD = 'Medicare "Cervical Fusion" LCD L39741 (2024)'
 FEHLINGS = "Fehlings et al., AO Spine/CSRS myelopathy guideline, Global Spine J 2017"
 FARRAR = "Farrar et al., Pain 2001;94:149"
+TETREAULT = "Tetreault et al., Eur Spine J 2015 (mJOA minimum clinically important difference)"
+SEVERE_WEAKNESS = (
+    "assumption: MRC <= 3 (no movement against resistance) as a severe motor deficit that needs "
+    "no progression to act on; Medicare LCD L39741 lists progressive deficit as an exception"
+)
+CESI_JUDGEABLE = (
+    "assumption: trials read CESI outcomes at 2-4 weeks at the earliest (Cohen et al., "
+    "Anesthesiology 2014: 1 month); eviCore CMM-200 spaces injections 14 days apart"
+)
+RFA_LASTING = (
+    "assumption: relief >=50% (the endpoint of Lord et al., NEJM 1996 and Cohen 2007) lasting "
+    "at least 6 months, the lower end of the seed article's 6-12 months"
+)
+GON_LASTING = (
+    "assumption: relief ending within two weeks has not lasted; >=50% responses lasted about "
+    "27 days on average (J Headache Pain 2012, 10.1007/s10194-012-0417-x)"
+)
+NDI_BANDS = (
+    "assumption: moderate disability or worse counts as debilitating; NDI bands (moderate "
+    "30-48%) from Vernon, J Manipulative Physiol Ther 2008 (secondary)"
+)
+SEVERE_PAIN = (
+    "assumption: severe pain on the common NRS cut-points (mild 1-4, moderate 5-6, severe "
+    "7-10; Serlin et al., Pain 1995, not read) counts as debilitating"
+)
 YOUNG_NDI = "Young et al., Spine J 2009; Cleland et al., Arch Phys Med Rehabil 2008;89:69"
 
 
@@ -140,6 +165,7 @@ class Profile:
     # S0: when a CESI counts as having worked
     cesi_adequate_relief: Figure = attrs.field(validator=_threshold)
     cesi_adequate_relief_days: Figure = attrs.field(validator=_count(0))
+    cesi_judgeable_days: Figure = attrs.field(validator=_count(0))
     # Epidural steroid injections (CESIs; diagnostic SNRBs are not counted): frequency, spacing
     epidural_max_per_12_months: Figure = attrs.field(validator=_count(1))
     epidural_max_per_6_months: Figure = attrs.field(validator=_count(1, optional_=True))
@@ -155,20 +181,34 @@ class Profile:
     repeat_rfa_prior_relief_days: Figure = attrs.field(validator=_count(0))
     repeat_rfa_min_interval_days: Figure = attrs.field(validator=_count(0))
     rfa_max_per_12_months: Figure = attrs.field(validator=_count(1, optional_=True))
+    rfa_adequate_relief: Figure = attrs.field(validator=_threshold)
+    rfa_adequate_relief_days: Figure = attrs.field(validator=_count(0))
     # S7: a greater occipital nerve block that worked
     gon_block_response: Figure = attrs.field(validator=_threshold)
+    gon_adequate_relief_days: Figure = attrs.field(validator=_count(0))
     # S10: a successful spinal cord stimulator trial
     scs_trial_success: Figure = attrs.field(validator=_threshold)
     # S11: failed conservative care before elective surgery
     surgery_conservative_care_days: Figure = attrs.field(validator=_count(0))
-    surgery_min_arm_pain: Figure = attrs.field(validator=_count(0))
-    # S12: myelopathy by mJOA
+    surgery_min_arm_pain: Figure = attrs.field(validator=_count(0, optional_=True))
+    # S11: disabling pain, measured (quality of life, NDI, or the worse of arm and neck pain)
+    debilitating_ndi_percent: Figure = attrs.field(validator=_real(0))
+    debilitating_pain_nrs: Figure = attrs.field(validator=_count(0))
+    # S12: myelopathy by mJOA (severity bands and the change that matters), severe weakness
     mjoa_myelopathy_max: Figure = attrs.field(validator=_count(0))
+    mjoa_moderate_max: Figure = attrs.field(validator=_count(0))
+    mjoa_severe_max: Figure = attrs.field(validator=_count(0))
+    mjoa_mcid_mild: Figure = attrs.field(validator=_count(1))
+    mjoa_mcid_moderate: Figure = attrs.field(validator=_count(1))
+    mjoa_mcid_severe: Figure = attrs.field(validator=_count(1))
+    severe_weakness_mrc_max: Figure = attrs.field(validator=_count(0))
     # Outcome measures: minimal clinically important differences, with their scales
     mcid_nrs_points: Figure = attrs.field(validator=_real(0))
     mcid_ndi_points: Figure = attrs.field(validator=_real(0))
-    # Relief that ends active treatment (maintenance / discharge)
+    # Relief that ends active treatment (maintenance / discharge), for treatments without
+    # figures of their own, and how long it must last to count (None: while it lasts)
     adequate_relief: Figure = attrs.field(validator=_threshold)
+    adequate_relief_days: Figure = attrs.field(validator=_count(0, optional_=True))
 
     def derive(self, name: str, title: str | None = None, **changes: Any) -> Profile:
         """A new profile with some figures replaced.
@@ -206,6 +246,7 @@ CONSENSUS_2022 = Profile(
     title="2022 multisociety consensus (Hurley et al.) with common epidural limits",
     cesi_adequate_relief=_fig(Threshold.at_least(50), PCT, STATPEARLS_CESI, R),
     cesi_adequate_relief_days=_fig(90, "days", STATPEARLS_CESI + " (outcome at 3 months)", R),
+    cesi_judgeable_days=_fig(14, "days after the injection", CESI_JUDGEABLE, A),
     epidural_max_per_12_months=_fig(4, "sessions per region", MEDICARE_EPIDURAL, S),
     epidural_max_per_6_months=_fig(None, "sessions per region", "no six-month cap in consensus", A),
     epidural_min_interval_days=_fig(14, "days", EVICORE, S),
@@ -222,14 +263,33 @@ CONSENSUS_2022 = Profile(
     repeat_rfa_prior_relief_days=_fig(90, "days", HURLEY_2022 + ", Table 22 (3 months)", R),
     repeat_rfa_min_interval_days=_fig(0, "days", HURLEY_2022 + " sets no minimum interval", R),
     rfa_max_per_12_months=_fig(None, "per region", HURLEY_2022 + " sets no annual cap", R),
+    rfa_adequate_relief=_fig(Threshold.at_least(50), PCT, RFA_LASTING, A),
+    rfa_adequate_relief_days=_fig(180, "days", RFA_LASTING, A),
     gon_block_response=_fig(Threshold.at_least(50), PCT, GON_SOURCE, R),
+    gon_adequate_relief_days=_fig(14, "days", GON_LASTING, A),
     scs_trial_success=_fig(Threshold.at_least(50), PCT, SCS_SOURCE, R),
     surgery_conservative_care_days=_fig(84, "days", FUSION_LCD + " (12 weeks)", R),
-    surgery_min_arm_pain=_fig(4, "NRS 0-10", FUSION_LCD + " (VAS >=4)", R),
+    surgery_min_arm_pain=_fig(
+        None, "NRS 0-10", "the consensus sets no arm-pain floor for an operation", A
+    ),
+    debilitating_ndi_percent=_fig(30.0, "NDI % (0-100)", NDI_BANDS, A),
+    debilitating_pain_nrs=_fig(7, "NRS 0-10", SEVERE_PAIN, A),
     mjoa_myelopathy_max=_fig(17, "mJOA 0-18", FEHLINGS + " (mild 15-17)", R),
+    mjoa_moderate_max=_fig(14, "mJOA 0-18", FEHLINGS + " (moderate 12-14)", R),
+    mjoa_severe_max=_fig(11, "mJOA 0-18", FEHLINGS + " (severe <=11)", R),
+    mjoa_mcid_mild=_fig(1, "mJOA points", TETREAULT + " (mild)", S),
+    mjoa_mcid_moderate=_fig(2, "mJOA points", TETREAULT + " (moderate)", S),
+    mjoa_mcid_severe=_fig(3, "mJOA points", TETREAULT + " (severe)", S),
+    severe_weakness_mrc_max=_fig(3, "MRC 0-5", SEVERE_WEAKNESS, A),
     mcid_nrs_points=_fig(2.0, "NRS 0-10 points", FARRAR, R),
     mcid_ndi_points=_fig(7.5, "NDI 0-50 points", YOUNG_NDI, R),
     adequate_relief=_fig(Threshold.at_least(50), PCT, STATPEARLS_CESI, R),
+    adequate_relief_days=_fig(
+        None,
+        "days",
+        "assumption: no published minimum for other treatments; relief counts while it lasts",
+        A,
+    ),
 )
 
 STRICT_PAYER = CONSENSUS_2022.derive(
@@ -247,6 +307,7 @@ STRICT_PAYER = CONSENSUS_2022.derive(
     ),
     repeat_rfa_min_interval_days=_fig(183, "days", MEDICARE_FACET + " (6 months)", S),
     rfa_max_per_12_months=_fig(2, "per region", MEDICARE_FACET, S),
+    surgery_min_arm_pain=_fig(4, "NRS 0-10", FUSION_LCD + " (VAS >=4 for >=12 weeks)", R),
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (CONSENSUS_2022, STRICT_PAYER)}

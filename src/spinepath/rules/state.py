@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import enum
 import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -75,7 +76,7 @@ from spinepath.model.imaging import ImagingFinding
 from spinepath.rules.actions import ACTION_TYPES as _ACTION_TYPES
 from spinepath.rules.actions import kind_of
 from spinepath.rules.phases import ACTION_PHASE, ENTRY, Phase
-from spinepath.rules.profiles import Profile
+from spinepath.rules.profiles import Figure, Profile
 
 __all__ = [
     "HALF_YEAR_DAYS",
@@ -159,6 +160,19 @@ def _date(default: Any, *bounds: str | int) -> Any:
     return attrs.field(default=default, eq=False, metadata={"age": bounds})
 
 
+def disabling(symptoms: Symptoms, profile: Profile) -> bool | None:
+    """S11: whether the pain is debilitating, from the best measure recorded: the
+    quality-of-life impact (severe or debilitating), else the NDI (at least the profile's
+    percent), else the worse of arm and neck pain, which can say yes (at least the profile's
+    NRS) but not no: None (unknown) when it is lower and nothing else was measured."""
+    qol, ndi = symptoms.quality_of_life, symptoms.ndi
+    if qol is not None:
+        return qol in _DEBILITATING
+    if ndi is not None:
+        return bool(ndi.percent >= profile.debilitating_ndi_percent.value)
+    return True if symptoms.worst_pain >= profile.debilitating_pain_nrs.value else None
+
+
 def cesi_worked(outcome: Outcome, profile: Profile) -> bool:
     """S0: whether a CESI's outcome is adequate relief that lasts (the profile's relief for at
     least its number of days; a duration not reported counts as still lasting)."""
@@ -237,7 +251,8 @@ class Presentation:
     radicular: bool = False
     headache: HeadachePattern = HeadachePattern.NONE
     headache_side: Side | None = None
-    debilitating: bool = False
+    debilitating: bool | None = None
+    arm_pain_at_floor: bool = False
     symptomatic_nerves: frozenset[SpinalNerve] = frozenset()
     changed_since_imaging: bool = False
     examined: frozenset[SpinalNerve] = _note(frozenset())
@@ -271,6 +286,7 @@ class Injections:
 
     last_target: CesiTarget | None = None
     last_failed: bool = False
+    too_early: bool = False
     on_record: bool = False
     targets: frozenset[CesiTarget] = frozenset()
     repeat_ok: frozenset[CesiTarget] = frozenset()
@@ -279,6 +295,8 @@ class Injections:
     last_id: str | None = _note()
     first_id: str | None = _note()
     last_outcome: Outcome | None = _note()
+    judge_from: dt.date | None = _note()
+    reported_on: dt.date | None = _note()
     last_at: tuple[tuple[CesiTarget, str, float | None], ...] = _note(())
     nerve_last_on: tuple[tuple[SpinalNerve, dt.date], ...] = _note(())
 
@@ -290,6 +308,7 @@ class RootBlocks:
     done: frozenset[SpinalNerve] = frozenset()
     positive: frozenset[SpinalNerve] = frozenset()
     first_on: tuple[tuple[SpinalNerve, dt.date], ...] = _note(())
+    results: tuple[tuple[SpinalNerve, str], ...] = _note(())
 
 
 @attrs.frozen(cache_hash=True)
@@ -300,6 +319,7 @@ class FacetBlocks:
     negative: frozenset[FacetJoint] = frozenset()
     joints: frozenset[FacetJoint] = frozenset()
     targets: tuple[tuple[tuple[Segment, ...], Side], ...] = ()
+    results: tuple[tuple[FacetJoint, str], ...] = _note(())
 
     def positive_count(self, joint: FacetJoint) -> int:
         count: int = _lookup(self.positive, joint) or 0
@@ -316,13 +336,16 @@ class Ablations:
     last_on: tuple[tuple[FacetJoint, dt.date], ...] = _date((), "repeat_rfa_min_interval_days")
     dates: tuple[dt.date, ...] = _date((), YEAR_DAYS)
     last_id: tuple[tuple[FacetJoint, str], ...] = _note(())
+    results: tuple[tuple[FacetJoint, str], ...] = _note(())
 
 
 @attrs.frozen(cache_hash=True)
 class OccipitalBlocks:
-    """Greater occipital nerve blocks that worked, by the side blocked (S7)."""
+    """Greater occipital nerve blocks by the side blocked: given, and worked (S7)."""
 
+    done: frozenset[Side] = frozenset()
     worked: frozenset[Side] = frozenset()
+    results: tuple[tuple[Side, str], ...] = _note(())
 
 
 @attrs.frozen(cache_hash=True)
@@ -361,6 +384,7 @@ class Outcomes:
     blocks_failed: bool = False
     relief_until: dt.date | None = _date(None, IN_FORCE)
     latest: tuple[str, float] | None = _note()
+    latest_on: tuple[dt.date, dt.date, str, int | None] | None = _note()
     failed: tuple[str, ...] = _note(())
     failed_blocks: tuple[str, ...] = _note(())
 
@@ -370,17 +394,29 @@ class Surgical:
     """Operations, consultations and the red flags awaiting a surgeon (S12-S16)."""
 
     fused: frozenset[Segment] = frozenset()
+    operated: bool = False
     consulted: bool = False
     red_flags: tuple[str, ...] = ()
     unanswered: tuple[str, ...] = ()
-    exams: tuple[tuple[int, NeuroExam], ...] = _note(())
+    mild_myelopathy: bool = False
+    myelopathy: bool = False
+    deficit_since_imaging: bool = False
+    exams: tuple[tuple[int, dt.date, NeuroExam], ...] = _note(())
+    before: tuple[int, dt.date, NeuroExam] | None = _note()
+    mild_text: str | None = _note()
     flags: tuple[tuple[int, str], ...] = _note(())
     consulted_at: int = _note(-1)
     consulted_on: dt.date | None = _note()
 
     @property
     def myelopathic(self) -> bool:
-        return any("myelopathy" in text for text in self.red_flags)
+        """Signs of myelopathy, or an mJOA in its range, on the latest exam (urgent or mild)."""
+        return self.myelopathy
+
+    def shown_on(self, text: str) -> dt.date | None:
+        """The date of the exam where the run showing a red flag began."""
+        place = next((p for p, t in self.flags if t == text), None)
+        return next((day for p, day, _ in self.exams if p == place), None)
 
 
 # -- the state ----------------------------------------------------------------------------------
@@ -416,6 +452,7 @@ class FactState:
     profile: Profile = attrs.field(eq=False, repr=False, kw_only=True)
     events: int = _note(0)
     pending: dict[str, Intervention] = attrs.field(factory=dict, eq=False, repr=False)
+    followed: dict[str, Intervention] = attrs.field(factory=dict, eq=False, repr=False)
 
     # -- the day of an assessment -----------------------------------------------------------
     def key(self, as_of: dt.date) -> tuple[FactState, tuple[int, ...]]:
@@ -692,10 +729,7 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
     p = state.presentation
     profile = state.profile
     changes: Changes = {}
-    if s.quality_of_life is not None:
-        debilitating = s.quality_of_life in _DEBILITATING
-    else:
-        debilitating = s.arm_pain >= profile.surgery_min_arm_pain.value
+    debilitating = disabling(s, profile)
     changed = p.changed_since_imaging  # the last changed visit's, until imaging follows it
     if s.trajectory in _CHANGED:
         last_imaging = state.imaging.last_on
@@ -714,6 +748,8 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
         headache=s.headache,
         headache_side=s.headache_side,
         debilitating=debilitating,
+        arm_pain_at_floor=profile.surgery_min_arm_pain.value is None
+        or s.arm_pain >= profile.surgery_min_arm_pain.value,
         symptomatic_nerves=examined.union(s.radiating),
         examined=examined,
         changed_since_imaging=changed,
@@ -724,7 +760,7 @@ def _visit(state: FactState, event: ClinicalVisit) -> Changes:
     if event.purpose is VisitPurpose.RE_EVALUATION:
         changes["since_failure"] = state.since_failure.did(RE_EVALUATION, event.date)
     if event.exam is not None:
-        changes["surgical"] = _with_exam(state, event.exam)
+        changes["surgical"] = _with_exam(state, event.date, event.exam)
     if event.purpose is VisitPurpose.POST_OPERATIVE and state.phase is Phase.SURGERY:
         changes["phase"] = Phase.POST_OPERATIVE
     return changes
@@ -742,10 +778,13 @@ def _study(state: FactState, event: ImagingStudy) -> Changes:
     for study in films:
         if latest is None or study.date >= latest.date:
             found.extend(f for f in study.findings if f not in found)
-    return {
+    changes: Changes = {
         "imaging": _imaging(found, latest, films, event.date),
         "presentation": _evolve(state.presentation, changed_since_imaging=False),
     }
+    if event.modality.shows_soft_tissue and state.surgical.deficit_since_imaging:
+        changes["surgical"] = _evolve(state.surgical, deficit_since_imaging=False)
+    return changes
 
 
 def _imaging(
@@ -827,6 +866,7 @@ def _cesi(state: FactState, event: CervicalEpiduralSteroidInjection) -> Changes:
             c,
             last_target=target,
             last_failed=False,
+            too_early=False,
             targets=c.targets | {target},
             repeat_ok=c.repeat_ok - {target},
             after_snrb=after_snrb,
@@ -853,7 +893,8 @@ def _snrb(state: FactState, event: SelectiveNerveRootBlock) -> Changes:
         injected = _lookup(state.cesi.nerve_last_on, nerve)
         if injected is not None and injected >= event.date:
             changes["cesi"] = _evolve(state.cesi, after_snrb=after_snrb | {nerve})
-    changes["snrb"] = _evolve(b, done=b.done | {nerve}, first_on=first_on)
+    results = _replace(b.results, nerve, _pending_text("SNRB", event))
+    changes["snrb"] = _evolve(b, done=b.done | {nerve}, first_on=first_on, results=results)
     return changes
 
 
@@ -866,11 +907,15 @@ def _with_target(
 @_folds(MedialBranchBlock)
 def _mbb(state: FactState, event: MedialBranchBlock) -> Changes:
     m = state.mbb
+    results = m.results
+    for joint in event.joints:
+        results = _replace(results, joint, _pending_text("MBB", event))
     return {
         "mbb": _evolve(
             m,
             joints=m.joints | set(event.joints),
             targets=_with_target(m.targets, event.segments, event.side),
+            results=results,
         )
     }
 
@@ -878,10 +923,11 @@ def _mbb(state: FactState, event: MedialBranchBlock) -> Changes:
 @_folds(RadiofrequencyAblation)
 def _rfa(state: FactState, event: RadiofrequencyAblation) -> Changes:
     r = state.rfa
-    last_on, last_id = r.last_on, r.last_id
+    last_on, last_id, results = r.last_on, r.last_id, r.results
     for joint in event.joints:
         last_on = _replace(last_on, joint, event.date)
         last_id = _replace(last_id, joint, event.id)
+        results = _replace(results, joint, _pending_text("RFA", event))
     return {
         "rfa": Ablations(
             joints=r.joints | set(event.joints),
@@ -890,13 +936,34 @@ def _rfa(state: FactState, event: RadiofrequencyAblation) -> Changes:
             last_on=last_on,
             dates=(*r.dates, event.date),
             last_id=last_id,
+            results=results,
         )
     }
 
 
 @_folds(GreaterOccipitalNerveBlock)
 def _gon(state: FactState, event: GreaterOccipitalNerveBlock) -> Changes:
-    return {"since_failure": state.since_failure.did(event.side, event.date)}
+    g = state.gon
+    results = _replace(g.results, event.side, _pending_text("GON block", event))
+    return {
+        "gon": _evolve(g, done=g.done | {event.side}, results=results),
+        "since_failure": state.since_failure.did(event.side, event.date),
+    }
+
+
+def _pending_text(name: str, event: Intervention) -> str:
+    return f"{name} {event.date.isoformat()}: outcome not recorded"
+
+
+def _result_text(name: str, done: Intervention, outcome: Outcome, verdict: str) -> str:
+    """A past procedure's result as reason texts quote it: date, relief, how long, verdict."""
+    days = outcome.relief_duration_days
+    lasting = "" if days is None else f" lasting {days} days"
+    concordant = " (discordant)" if outcome.concordant is False else ""
+    said = f", {verdict}" if verdict else ""
+    return (
+        f"{name} {done.date.isoformat()}: {outcome.relief:.0f}% relief{lasting}{concordant}{said}"
+    )
 
 
 @_folds(MedicationTrial)
@@ -965,11 +1032,17 @@ def _surgery(state: FactState, event: Surgery) -> Changes:
         "surgical": _evolve(
             s,
             fused=fused,
+            operated=True,
             consulted=consulted,
             red_flags=(),
             unanswered=(),
+            mild_myelopathy=False,
+            myelopathy=False,
+            deficit_since_imaging=False,
             exams=(),
+            before=s.exams[-1] if s.exams else s.before,
             flags=(),
+            mild_text=None,
         )
     }
 
@@ -980,42 +1053,103 @@ for _kind in Surgery.__subclasses__():
 
 @_folds(OutcomeReport)
 def _outcome(state: FactState, event: OutcomeReport) -> Changes:
-    done = state.pending.get(event.intervention_id)
-    if done is None:  # pragma: no cover - a valid record reports outcomes of its interventions
-        return {}
-    pending = dict(state.pending)
-    del pending[event.intervention_id]
+    """An intervention's outcome, observed on the report's date. The first report of an
+    intervention moves it from pending to followed; a later one is a follow-up: diagnostic
+    nerve blocks are judged by their first report, everything else by its latest."""
+    ident = event.intervention_id
+    done = state.pending.get(ident)
+    changes: Changes = {}
+    if done is not None:
+        pending = dict(state.pending)
+        del pending[ident]
+        changes["pending"] = pending
+        changes["followed"] = {**state.followed, ident: done}
+    else:
+        done = state.followed.get(ident)
+        if done is None:  # pragma: no cover - a valid record reports outcomes of its interventions
+            return {}
+        if isinstance(done, _JUDGED_ONCE):
+            return changes
     outcome = event.outcome
     profile = state.profile
-    changes: Changes = {"pending": pending}
-    failed = not profile.adequate_relief.value.met(outcome.relief)
+    verdict = relief_verdict(done, outcome, profile)
     if isinstance(done, CervicalEpiduralSteroidInjection):
-        changes.update(_cesi_outcome(state, done, event))
+        if verdict is not Verdict.ADEQUATE and (
+            (event.date - done.date).days < profile.cesi_judgeable_days.value
+        ):
+            verdict = Verdict.TOO_EARLY
+        changes.update(_cesi_outcome(state, done, event, verdict))
     elif isinstance(done, SelectiveNerveRootBlock):
         b = state.snrb
         positive = outcome.concordant is not False and profile.snrb_positive_relief.value.met(
             outcome.relief
         )
-        if positive:
-            changes["snrb"] = _evolve(b, positive=b.positive | {done.nerve})
+        threshold = f"{profile.snrb_positive_relief.value}% concordant relief"
+        said = "positive" if positive else f"negative, below {threshold}"
+        results = _replace(b.results, done.nerve, _result_text("SNRB", done, outcome, said))
+        changes["snrb"] = _evolve(
+            b, positive=b.positive | {done.nerve} if positive else b.positive, results=results
+        )
     elif isinstance(done, MedialBranchBlock):
         changes["mbb"] = _block_outcome(state.mbb, done, outcome, profile)
     elif isinstance(done, RadiofrequencyAblation):
         changes["rfa"] = _ablation_outcome(state.rfa, done, outcome, profile)
     elif isinstance(done, GreaterOccipitalNerveBlock):
-        if profile.gon_block_response.value.met(outcome.relief):
-            g = state.gon
-            changes["gon"] = _evolve(g, worked=g.worked | {done.side})
+        g = state.gon
+        worked = g.worked | {done.side} if verdict is Verdict.ADEQUATE else g.worked - {done.side}
+        said = "worked" if verdict is Verdict.ADEQUATE else f"did not work: {verdict.value}"
+        text = _result_text("GON block", done, outcome, said)
+        changes["gon"] = _evolve(g, worked=worked, results=_replace(g.results, done.side, text))
     elif isinstance(done, SpinalCordStimulatorTrial) and done.id == state.care.scs_trial_id:
         ok = profile.scs_trial_success.value.met(outcome.relief)
         changes["care"] = _evolve(state.care, scs_trial_ok=ok, scs_trial_outcome=outcome)
-    changes["outcomes"] = _outcomes(state, done, outcome, failed)
-    changes["phase"] = _phase_after_outcome(state, done, outcome)
+    changes["outcomes"] = _outcomes(state, done, event, verdict)
+    changes["phase"] = _phase_after_outcome(state, done, verdict)
     return changes
 
 
+class Verdict(enum.Enum):
+    """What one follow-up says of a treatment's relief under a profile."""
+
+    ADEQUATE = "adequate"
+    ENDED_EARLY = "relief ended too soon"
+    INADEQUATE = "not enough relief"
+    TOO_EARLY = "too early to judge"
+
+
+def lasting_figures(kind: str, profile: Profile) -> tuple[Figure, Figure]:
+    """The relief (a threshold) and the number of days it must last (None: while it lasts)
+    for a treatment of ``kind`` to count as having worked, each with its source."""
+    if kind == "cesi":
+        return profile.cesi_adequate_relief, profile.cesi_adequate_relief_days
+    if kind == "radiofrequency_ablation":
+        return profile.rfa_adequate_relief, profile.rfa_adequate_relief_days
+    if kind == "greater_occipital_nerve_block":
+        return profile.gon_block_response, profile.gon_adequate_relief_days
+    return profile.adequate_relief, profile.adequate_relief_days
+
+
+def relief_verdict(done: Intervention, outcome: Outcome, profile: Profile) -> Verdict:
+    """Whether ``outcome`` is adequate relief for ``done``'s kind, relief that met the
+    threshold but ended sooner than the kind's duration, or not enough relief."""
+    threshold, days = lasting_figures(done.kind, profile)
+    if not threshold.value.met(outcome.relief):
+        return Verdict.INADEQUATE
+    lasted = outcome.relief_duration_days
+    if lasted is not None and days.value is not None and lasted < days.value:
+        return Verdict.ENDED_EARLY
+    return Verdict.ADEQUATE
+
+
+_JUDGED_ONCE = (SelectiveNerveRootBlock, MedialBranchBlock)
+"""Diagnostic blocks judged by their first report (relief within the anaesthetic's span)."""
+
+
 def _cesi_outcome(
-    state: FactState, done: CervicalEpiduralSteroidInjection, event: OutcomeReport
+    state: FactState,
+    done: CervicalEpiduralSteroidInjection,
+    event: OutcomeReport,
+    verdict: Verdict,
 ) -> Changes:
     c = state.cesi
     outcome = event.outcome
@@ -1028,20 +1162,27 @@ def _cesi_outcome(
             last_at = (*last_at[:i], (t, ident, outcome.relief), *last_at[i + 1 :])
             if profile.repeat_cesi_requires_prior_relief.value.met(outcome.relief):
                 repeat_ok = repeat_ok | {target}
+            else:
+                repeat_ok = repeat_ok - {target}
     changes: Changes = {}
-    if done.id == c.last_id:
-        failed = not cesi_worked(outcome, profile)
-        changes["cesi"] = _evolve(
-            c,
-            last_failed=failed,
-            on_record=True,
-            repeat_ok=repeat_ok,
-            last_outcome=outcome,
-            last_at=last_at,
-        )
-        changes["since_failure"] = state.since_failure.reported(event.date, failed)
-    else:
+    if done.id != c.last_id:
         changes["cesi"] = _evolve(c, on_record=True, repeat_ok=repeat_ok, last_at=last_at)
+        return changes
+    early = verdict is Verdict.TOO_EARLY
+    failed = verdict in (Verdict.INADEQUATE, Verdict.ENDED_EARLY)
+    changes["cesi"] = _evolve(
+        c,
+        last_failed=failed,
+        too_early=early,
+        on_record=True,
+        repeat_ok=repeat_ok,
+        last_outcome=outcome,
+        last_at=last_at,
+        judge_from=done.date + dt.timedelta(days=profile.cesi_judgeable_days.value),
+        reported_on=event.date,
+    )
+    if not early and not (failed and c.last_failed):  # a failure repeated changes nothing
+        changes["since_failure"] = state.since_failure.reported(event.date, failed)
     return changes
 
 
@@ -1051,12 +1192,17 @@ def _block_outcome(
     positive = outcome.concordant is not False and profile.mbb_positive_relief.value.met(
         outcome.relief
     )
+    threshold = f"{profile.mbb_positive_relief.value}% relief"
+    verdict = "positive" if positive else f"negative, below {threshold}"
+    results = m.results
+    for joint in done.joints:
+        results = _replace(results, joint, _result_text("MBB", done, outcome, verdict))
     if not positive:
-        return _evolve(m, negative=m.negative | set(done.joints))
+        return _evolve(m, negative=m.negative | set(done.joints), results=results)
     counts = m.positive
     for joint in done.joints:
         counts = _replace(counts, joint, m.positive_count(joint) + 1)
-    return _evolve(m, positive=tuple(sorted(counts)))
+    return _evolve(m, positive=tuple(sorted(counts)), results=results)
 
 
 def _ablation_outcome(
@@ -1069,24 +1215,30 @@ def _ablation_outcome(
         and days >= profile.repeat_rfa_prior_relief_days.value
     )
     qualifying = set(r.qualifying)
+    results = r.results
     for joint in done.joints:
         if _lookup(r.last_id, joint) == done.id:
+            results = _replace(results, joint, _result_text("RFA", done, outcome, ""))
             if qualifies:
                 qualifying.add(joint)
             else:
                 qualifying.discard(joint)
-    return _evolve(r, qualifying=frozenset(qualifying))
+    return _evolve(r, qualifying=frozenset(qualifying), results=results)
 
 
-def _outcomes(state: FactState, done: Intervention, outcome: Outcome, failed: bool) -> Outcomes:
+def _outcomes(
+    state: FactState, done: Intervention, event: OutcomeReport, verdict: Verdict
+) -> Outcomes:
     o = state.outcomes
+    outcome = event.outcome
     changes: Changes = {}
-    if not isinstance(done, _PURELY_DIAGNOSTIC):
+    if not isinstance(done, _PURELY_DIAGNOSTIC) and verdict is not Verdict.TOO_EARLY:
         days = outcome.relief_duration_days
-        changes["latest_adequate"] = state.profile.adequate_relief.value.met(outcome.relief)
+        changes["latest_adequate"] = verdict is Verdict.ADEQUATE
         changes["relief_until"] = None if days is None else done.date + dt.timedelta(days=days)
         changes["latest"] = (named(done.kind), outcome.relief)
-    if failed:
+        changes["latest_on"] = (done.date, event.date, verdict.value, days)
+    if verdict in (Verdict.INADEQUATE, Verdict.ENDED_EARLY):
         later_cesi = isinstance(done, CervicalEpiduralSteroidInjection) and (
             done.id != state.cesi.first_id
         )
@@ -1118,70 +1270,184 @@ def named(kind: str) -> str:
 _ACRONYMS = {"cesi": "CESI", "acdf": "ACDF"}
 
 
-def _phase_after_outcome(state: FactState, done: Intervention, outcome: Outcome) -> Phase:
+def _phase_after_outcome(state: FactState, done: Intervention, verdict: Verdict) -> Phase:
     """An outcome can move the patient on: an operation's to post-operative follow-up,
-    adequate relief from a treatment to maintenance, a failed CESI to re-evaluation."""
+    adequate (lasting) relief from a treatment to maintenance, a failed CESI to re-evaluation;
+    a CESI outcome reported too early to judge leaves the phase as it is."""
     if isinstance(done, Surgery):
         return Phase.POST_OPERATIVE
-    if done.diagnostic:
+    if done.diagnostic or verdict is Verdict.TOO_EARLY:
         return state.phase
     if isinstance(done, CervicalEpiduralSteroidInjection):  # S0: relief must also last
-        return Phase.MAINTENANCE if cesi_worked(outcome, state.profile) else Phase.RE_EVALUATION
-    adequate = state.profile.adequate_relief.value.met(outcome.relief)
-    return Phase.MAINTENANCE if adequate else state.phase
+        return Phase.MAINTENANCE if verdict is Verdict.ADEQUATE else Phase.RE_EVALUATION
+    return Phase.MAINTENANCE if verdict is Verdict.ADEQUATE else state.phase
 
 
 # -- red flags (S12) --------------------------------------------------------------------------
 
 
-def _with_exam(state: FactState, exam: NeuroExam) -> Surgical:
+def _with_exam(state: FactState, day: dt.date, exam: NeuroExam) -> Surgical:
     """The red flags once ``exam`` is recorded: each with where (the place of the event) the
     unbroken run of exams showing it began; only exams since the last operation count (what an
-    earlier exam showed is what the surgeon decompressed)."""
+    earlier exam showed is what the surgeon decompressed, and the first exam after it is the
+    new baseline)."""
     s = state.surgical
-    exams = (*s.exams, (state.events, exam))
-    flags = _red_flags(exams, state.profile)
+    exams = (*s.exams, (state.events, day, exam))
+    compared = exams
+    if s.operated and not s.exams and s.before is not None:
+        compared = (s.before, *exams)  # the first exam after an operation: new since before it?
+    flags, mild = _red_flags(compared, state.profile, s.operated)
+    imaged = state.imaging.latest.date if state.imaging.latest is not None else None
+    shown = {place: on for place, on, _ in compared}
+    deficit = any(
+        text.startswith(_DEFICITS) and (imaged is None or shown.get(place, day) > imaged)
+        for place, text in flags
+    )
     return _evolve(
         s,
+        deficit_since_imaging=deficit,
         exams=exams,
         flags=flags,
         red_flags=tuple(text for _, text in flags),
         unanswered=tuple(text for place, text in flags if place > s.consulted_at),
+        mild_myelopathy=mild is not None,
+        myelopathy=bool(exam.myelopathy) or mjoa_band(exam.mjoa, state.profile) is not None,
+        mild_text=mild,
     )
 
 
-def _red_flags(
-    exams: tuple[tuple[int, NeuroExam], ...], profile: Profile
-) -> tuple[tuple[int, str], ...]:
-    latest = exams[-1][1]
-    flags = [
-        (_first_shown(exams, _sign_present(sign)), f"myelopathy sign: {sign.replace('_', ' ')}")
+_DEFICITS = ("progressive weakness", "progressive sensory loss", "severe weakness")
+"""Red flags of a deficit (not myelopathy) that call for updated imaging (S2)."""
+
+Exams = tuple[tuple[int, dt.date, NeuroExam], ...]
+"""The exams since the last operation: (place of the event in the record, date, exam)."""
+
+
+def mjoa_band(mjoa: int | None, profile: Profile) -> str | None:
+    """The myelopathy severity band of an mJOA score (Fehlings 2017): ``mild``, ``moderate``,
+    ``severe``, or None for no myelopathy by the score or no score."""
+    if mjoa is None or mjoa > profile.mjoa_myelopathy_max.value:
+        return None
+    if mjoa <= profile.mjoa_severe_max.value:
+        return "severe"
+    return "moderate" if mjoa <= profile.mjoa_moderate_max.value else "mild"
+
+
+def _band_range(band: str, profile: Profile) -> str:
+    severe, moderate = profile.mjoa_severe_max.value, profile.mjoa_moderate_max.value
+    if band == "severe":
+        return f"<={severe}"
+    if band == "moderate":
+        return f"{severe + 1}-{moderate}"
+    return f"{moderate + 1}-{profile.mjoa_myelopathy_max.value}"
+
+
+def _mcid(band: str | None, profile: Profile) -> int:
+    """The minimum clinically important mJOA change for a score in ``band`` (Tetreault 2015);
+    a score above the myelopathy range takes the mild band's."""
+    figure = {"severe": profile.mjoa_mcid_severe, "moderate": profile.mjoa_mcid_moderate}
+    value: int = figure.get(band or "mild", profile.mjoa_mcid_mild).value
+    return value
+
+
+def _red_flags(exams: Exams, profile: Profile, operated: bool) -> tuple[Flags, str | None]:
+    """The red flags of the latest exam, and the text of a mild, stable myelopathy (not a red
+    flag: a surgical opinion comes first, not urgently) if that is what it shows.
+
+    Before an operation: myelopathy that is moderate or severe by mJOA, or whose mJOA is not
+    recorded, is urgent; mild and stable is not. A decline of at least the minimum clinically
+    important change, bowel or bladder dysfunction and a severe motor deficit are red flags at
+    first sight. After an operation the first exam is the baseline: only signs it did not show,
+    a deficit worse than before, or a clinically important mJOA decline are red flags (the
+    first exam itself is compared with the last exam before the operation, when there is one:
+    what it shows that was not there before is new).
+    """
+    latest = exams[-1][2]
+    baseline = exams[0][2] if operated and len(exams) > 1 else None
+    flags: list[tuple[int, str]] = []
+    band = mjoa_band(latest.mjoa, profile)
+    decline = _mjoa_decline(exams, profile)
+    signs = [
+        sign
         for sign in latest.myelopathy.present
+        if baseline is None or not getattr(baseline.myelopathy, sign)
     ]
-    limit: int = profile.mjoa_myelopathy_max.value
-    if latest.mjoa is not None and latest.mjoa <= limit:
-        shown = _first_shown(exams, lambda e: e.mjoa is not None and e.mjoa <= limit)
-        flags.append((shown, f"myelopathy: mJOA {latest.mjoa} (<= {limit})"))
+    urgent = (
+        operated
+        or latest.mjoa is None
+        or band in ("moderate", "severe")
+        or decline is not None
+        or "bowel_bladder_dysfunction" in signs
+    )
+    for sign in signs:
+        if urgent or sign == "bowel_bladder_dysfunction":
+            where = _first_shown(exams, _sign_present(sign))
+            flags.append((where, f"myelopathy sign: {sign.replace('_', ' ')}"))
+    if band is not None and band != "mild" and not operated:
+        where = _first_shown(exams, lambda e: mjoa_band(e.mjoa, profile) in ("moderate", "severe"))
+        text = f"{band} myelopathy: mJOA {latest.mjoa} ({band} is {_band_range(band, profile)})"
+        flags.append((where, text))
+    if decline is not None:
+        flags.append(decline)
     for motor in latest.motor:
         root, side = motor.root, motor.side
         weaker = _progression(exams, 5 - motor.grade, _weakness, root, side)
         if weaker is not None:
             text = f"progressive weakness: {side} {root} MRC {5 - weaker[1]} -> {motor.grade}"
             flags.append((weaker[0], text))
+        elif not operated and motor.grade <= profile.severe_weakness_mrc_max.value:
+            limit = profile.severe_weakness_mrc_max.value
+            where = _first_shown(
+                exams, functools.partial(_weak_to, root=root, side=side, limit=limit)
+            )
+            text = f"severe weakness: {side} {root} MRC {motor.grade} (MRC <={limit})"
+            flags.append((where, text))
     for sensory in latest.sensory:
         root, side = sensory.root, sensory.side
         loss = _progression(exams, _LOSS.get(sensory.change, 0), _sensory_loss, root, side)
         if loss is not None:
             flags.append((loss[0], f"progressive sensory loss: {side} {root} {sensory.change}"))
-    return tuple(flags)
+    mild = None
+    if not urgent and (band == "mild" or signs):
+        found = f"; signs: {', '.join(s.replace('_', ' ') for s in signs)}" if signs else ""
+        mild = (
+            f"mJOA {latest.mjoa} (mild is {_band_range('mild', profile)}), "
+            f"no clinically important decline{found}"
+        )
+    return tuple(flags), mild
 
 
-def _first_shown(
-    exams: tuple[tuple[int, NeuroExam], ...], shown: Callable[[NeuroExam], bool]
-) -> int:
+Flags = tuple[tuple[int, str], ...]
+
+
+def _mjoa_decline(exams: Exams, profile: Profile) -> tuple[int, str] | None:
+    """A fall of the latest mJOA from the best earlier score (since the last operation) of at
+    least the minimum clinically important change for that earlier score's band."""
+    latest = exams[-1][2].mjoa
+    earlier = [(e.mjoa, day) for _, day, e in exams[:-1] if e.mjoa is not None]
+    if latest is None or not earlier:
+        return None
+    best, day = max(earlier, key=lambda pair: pair[0])
+    mcid = _mcid(mjoa_band(best, profile), profile)
+    if best - latest < mcid:
+        return None
+    where = _first_shown(exams, lambda e: e.mjoa is not None and e.mjoa <= best - mcid)
+    text = (
+        f"mJOA decline: {best} on {day.isoformat()} -> {latest} "
+        f"(at least the {mcid}-point minimum clinically important change)"
+    )
+    return where, text
+
+
+def _weak_to(exam: NeuroExam, root: NerveRoot, side: Side, limit: int) -> bool:
+    grade = exam.strength(root, side)
+    return grade is not None and grade <= limit
+
+
+def _first_shown(exams: Exams, shown: Callable[[NeuroExam], bool]) -> int:
     """Where the unbroken run of recent exams showing a sign (the latest does) began."""
     first = exams[-1][0]
-    for place, exam in reversed(exams):
+    for place, _, exam in reversed(exams):
         if not shown(exam):
             break
         first = place
@@ -1189,7 +1455,7 @@ def _first_shown(
 
 
 def _progression(
-    exams: tuple[tuple[int, NeuroExam], ...],
+    exams: Exams,
     deficit: int,
     measure: Callable[[NeuroExam, NerveRoot, Side], int | None],
     root: NerveRoot,
@@ -1205,7 +1471,7 @@ def _progression(
     if deficit <= 0:
         return None
     shown = exams[-1][0]
-    for place, exam in reversed(exams):
+    for place, _, exam in reversed(exams):
         value = measure(exam, root, side)
         if value is None:  # not examined there: the run goes on
             continue

@@ -273,9 +273,11 @@ class Chunk:
                 "policy",
                 f"{policy.name} returned {type(choice).__name__}, not an Option, an Action or None",
             )
-        option = assessment.option(action) or evaluate_action(action)
         override: Override | None = None
-        if option.status is Status.BLOCKED:
+        option = (
+            None if reason is not None else assessment.option(action) or evaluate_action(action)
+        )
+        if option is not None and option.status is Status.BLOCKED:  # a patient may always leave
             failed = option.failed
             if not self.spec.allow_overrides:
                 raise IllegalTransition(str(action), (str(r) for r in failed))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from spinepath.errors import IllegalTransition, InvalidValue
-from spinepath.model import Event, PatientRecord
+from spinepath.model import DischargeReason, Event, PatientRecord
 from spinepath.pathway import Assessment, Status, apply, assess, make_event
 from spinepath.rules.actions import ActionKind
 from spinepath.rules.profiles import CONSENSUS_2022, Profile
@@ -149,13 +149,18 @@ class PathwayStateMachine(RuleBasedStateMachine):
         if not blocked:
             return
         option = data.draw(st.sampled_from(blocked), label="blocked option")
+        details = _walk.details(data.draw, walk, option.action)
+        if option.action.kind is ActionKind.DISCHARGE:  # the clinic's discharge, not the patient's
+            details["reason"] = DischargeReason.ADEQUATE_RELIEF
+        if option.action.kind is ActionKind.MEDICATION_TRIAL and option.action.drug is None:
+            details.pop("drug", None)  # the drug "a gabapentinoid" starts, as judged
         try:
             event = make_event(
                 option.action,
                 id=walk.new_id(),
                 date=walk.today,
                 record=record,
-                **_walk.details(data.draw, walk, option.action),
+                **details,
             )
         except InvalidValue:  # an action no event can perform: nothing to try
             return

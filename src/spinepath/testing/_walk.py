@@ -53,6 +53,7 @@ from spinepath.model import (
     ImagingStudy,
     Intervention,
     MedialBranchBlock,
+    Medication,
     Modality,
     MotorFinding,
     MyelopathySigns,
@@ -206,6 +207,7 @@ _ANY_SIDE = (Side.CENTRAL, Side.LEFT, Side.RIGHT, Side.BILATERAL)
 _ROOT_ZONES = (HerniationZone.FORAMINAL, HerniationZone.PARACENTRAL)
 _DISCHARGE_REASONS = tuple(DischargeReason)
 _STEROIDS = tuple(Steroid)
+_DRUGS = tuple(Medication)
 _FOCUS = tuple(PhysicalTherapyFocus)
 _REGENERATIVE = tuple(RegenerativeKind)
 _MOVES = ("act", "act", "act", "act", "act", "outcome", "outcome", "visit", "study", "health")
@@ -343,14 +345,16 @@ def draw_symptoms(draw: Draw, walk: Walk, *, onset: dt.date | None = None) -> Sy
 
 
 def _quiet_first_exam(dice: Dice, walk: Walk) -> NeuroExam:
-    """An intake exam with no sign of myelopathy (mJOA, when scored, above the profile's band)."""
+    """An intake exam with no sign of myelopathy (mJOA, when scored, above the profile's band)
+    and no severe weakness (every graded myotome above the profile's severe MRC grade)."""
     exam = d.quiet_exam(dice)
     limit = walk.profile.mjoa_myelopathy_max.value
+    severe = walk.profile.severe_weakness_mrc_max.value
     mjoa = dice.between(limit + 1, 18) if limit < 18 and dice.flip() else None
-    if walk.flag and not exam.motor:  # leave room for a progressive deficit: a graded myotome
-        motor = (MotorFinding(NerveRoot.C6, Side.LEFT, dice.between(1, 5)),)
-        return attrs.evolve(exam, motor=motor, mjoa=mjoa)
-    return attrs.evolve(exam, mjoa=mjoa)
+    motor = tuple(f if f.grade > severe else attrs.evolve(f, grade=5) for f in exam.motor)
+    if walk.flag and not motor and severe < 5:  # room for a progressive deficit: a graded myotome
+        motor = (MotorFinding(NerveRoot.C6, Side.LEFT, dice.between(severe + 1, 5)),)
+    return attrs.evolve(exam, motor=motor, mjoa=mjoa)
 
 
 def quiet_exam(draw: Draw, walk: Walk) -> NeuroExam:
@@ -371,6 +375,34 @@ def quiet_exam(draw: Draw, walk: Walk) -> NeuroExam:
     return attrs.evolve(last, motor=motor, sensory=tuple(sensory) if sensory else last.sensory)
 
 
+def _new_sign(dice: Dice, base: NeuroExam, earlier: list[NeuroExam]) -> tuple[NeuroExam, str]:
+    """``base`` with a myelopathy sign the exams since the operation (or the last one before
+    it) did not show, and no mJOA (a score could make the myelopathy mild and stable)."""
+    seen = (earlier[0] if earlier else base).myelopathy
+    unseen = [s for s in _SIGNS if not getattr(seen, s)] or list(_SIGNS)
+    added = dice.one(unseen)
+    signs = d.myelopathy_signs(dice)
+    merged = MyelopathySigns(
+        **{s: s == added or getattr(signs, s) or getattr(base.myelopathy, s) for s in _SIGNS}
+    )
+    return attrs.evolve(base, myelopathy=merged, mjoa=None), (
+        f"myelopathy: {', '.join(merged.present)}"
+    )
+
+
+def _mjoa_drop(walk: Walk, best: int) -> int | None:
+    """An mJOA at least the minimum clinically important change below ``best`` (None if no
+    such score exists)."""
+    p = walk.profile
+    if best <= p.mjoa_severe_max.value:
+        mcid = p.mjoa_mcid_severe.value
+    elif best <= p.mjoa_moderate_max.value:
+        mcid = p.mjoa_mcid_moderate.value
+    else:
+        mcid = p.mjoa_mcid_mild.value
+    return best - mcid if best - mcid >= 0 else None
+
+
 def flagged_exam(draw: Draw, walk: Walk) -> tuple[NeuroExam, str]:
     """A follow-up exam that shows a red flag (S12), and what the flag is."""
     dice = dice_of(draw)
@@ -387,15 +419,17 @@ def flagged_exam(draw: Draw, walk: Walk) -> tuple[NeuroExam, str]:
     if earlier:
         kinds.append("sensory")
     kind = dice.one(kinds)
+    operated = walk.operated_on is not None
+    if kind == "mjoa" and operated:  # after an operation only a decline of the mJOA counts
+        scores = [e.mjoa for e in earlier if e.mjoa is not None]
+        drop = _mjoa_drop(walk, max(scores)) if scores else None
+        if drop is not None:
+            return attrs.evolve(base, mjoa=drop), f"mJOA {drop}"
+        kind = "myelopathy"
     if kind == "myelopathy":
-        signs = d.myelopathy_signs(dice)
-        merged = MyelopathySigns(
-            **{s: getattr(signs, s) or getattr(base.myelopathy, s) for s in _SIGNS}
-        )
-        return attrs.evolve(base, myelopathy=merged), f"myelopathy: {', '.join(merged.present)}"
-    if kind == "mjoa":
-        limit = walk.profile.mjoa_myelopathy_max.value
-        mjoa = dice.between(0, min(limit, 18))
+        return _new_sign(dice, base, earlier)
+    if kind == "mjoa":  # before an operation: moderate or severe
+        mjoa = dice.between(0, walk.profile.mjoa_moderate_max.value)
         return attrs.evolve(base, mjoa=mjoa), f"mJOA {mjoa}"
     if kind == "weakness":
         finding, lowest = dice.one(weak)
@@ -415,9 +449,7 @@ def flagged_exam(draw: Draw, walk: Walk) -> tuple[NeuroExam, str]:
     )
     change = SensoryChange.ABSENT if level >= 1 else dice.one(_LOSSES)
     if level >= 2:  # already absent there: fall back to a myelopathy sign
-        return attrs.evolve(base, myelopathy=attrs.evolve(base.myelopathy, hoffmann=True)), (
-            "myelopathy: hoffmann"
-        )
+        return _new_sign(dice, base, earlier)
     sensory = tuple(s for s in base.sensory if (s.root, s.side) != (root, side))
     new = SensoryFinding(root, side, change)
     return attrs.evolve(base, sensory=(*sensory, new)), f"{change} sensation {side} {root}"
@@ -503,12 +535,15 @@ def details(draw: Draw, walk: Walk, action: Action) -> dict[str, Any]:
         steroid = dice.one(_STEROIDS)
         particulate = steroid is not Steroid.DEXAMETHASONE and dice.flip()
         return {"steroid": steroid, "particulate": particulate}
-    if kind is K.MEDICATION_TRIAL and dice.chance(1, 2):
-        assert action.drug is not None
-        top = action.drug.max_daily_mg
+    if kind is K.MEDICATION_TRIAL:
+        drug = action.drug or dice.one(_DRUGS)  # "a gabapentinoid": the clinic picks one
+        named = {} if action.drug is not None else {"drug": drug}
+        if not dice.chance(1, 2):
+            return named
+        top = drug.max_daily_mg
         dose = float(dice.integer(1, top)) if dice.flip() else dice.one((float(top), 0.001))
         stop = walk.today + dt.timedelta(days=dice.integer(0, 180)) if dice.flip() else None
-        return {"daily_dose_mg": dose, "stop_date": stop}
+        return {**named, "daily_dose_mg": dose, "stop_date": stop}
     if kind is K.ADVANCED_PHYSICAL_THERAPY and dice.chance(1, 2):
         extra = [dice.one(_FOCUS) for _ in range(dice.size(0, 2))]
         focus = (PhysicalTherapyFocus.DEEP_STABILISATION, *extra)
