@@ -556,7 +556,9 @@ def parameters_from_text(
         try:
             data = parse(text_)
         except InvalidDocument as error:
-            raise InvalidDocument(error.problems, what="parameters") from None
+            raise InvalidDocument(
+                error.problems, what="parameters", total=error.total, complete=error.complete
+            ) from None
     return parameters_from_mapping(data, base=base)
 
 
