@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -289,3 +290,14 @@ def test_version_and_exit_statuses_in_help(capsys: pytest.CaptureFixture[str]) -
         block = help_text.split("exit status")[1].splitlines()[1:]
         listed = [line.split()[0] for line in block if line.strip()]
         assert "".join(s for s in listed if s.isdigit()) == statuses, command
+
+
+def test_the_cli_page_lists_every_exit_status_and_the_json_shape() -> None:
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d) \| .* \|\s*(yes)?\s*\|\s*(yes)?\s*\|\s*(yes)?\s*\|$", page, re.M)
+    assert [row[0] for row in rows] == list("01234")
+    for column, statuses in ((1, "0123"), (2, "0123"), (3, "01234")):
+        assert "".join(row[0] for row in rows if row[column]) == statuses
+    assert '{\n  "files": [\n    {"file": ' in page
+    for key in ('"status": "assessed"', '"status": "invalid"', '"status": "unreadable"'):
+        assert key in page
