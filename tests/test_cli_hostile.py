@@ -301,3 +301,14 @@ def test_the_cli_page_lists_every_exit_status_and_the_json_shape() -> None:
     assert '{\n  "files": [\n    {"file": ' in page
     for key in ('"status": "assessed"', '"status": "invalid"', '"status": "unreadable"'):
         assert key in page
+
+
+def test_standard_input_closed_is_unreadable() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "spinepath", "validate", "-"],
+        capture_output=True,
+        preexec_fn=lambda: os.close(0),  # the child starts with no standard input
+        check=False,
+    )
+    assert done.returncode == UNREADABLE
+    assert done.stderr == b"spinepath validate: cannot read <stdin>: standard input is closed\n"

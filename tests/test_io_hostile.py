@@ -21,7 +21,7 @@ from spinepath.errors import MAX_PROBLEMS, InvalidDocument
 from spinepath.examples import load
 from spinepath.io import converter, structure
 from spinepath.io.converter import MAX_FAILURES, problem_budget
-from spinepath.io.jsontext import nesting_depth, parse
+from spinepath.io.jsontext import MAX_FLOAT_LENGTH, MAX_INTEGER_DIGITS, nesting_depth, parse
 from spinepath.model import PatientRecord
 from spinepath.testing import strategies as sps
 
@@ -144,6 +144,15 @@ def test_numbers_over_the_limits_are_refused_after_many_others(literal: str, pro
     with pytest.raises(InvalidDocument) as caught:
         parse(text)
     assert caught.value.problems == (problem,)
+
+
+def test_the_longest_literals_read_without_a_check_are_read_alike() -> None:
+    # no run of 31 digits, no three-digit exponent: read by the parser's own int and float,
+    # which must then agree with the checks (so MAX_FLOAT_LENGTH must stay at 66 or more)
+    longest = "-" + "9" * 30 + "." + "9" * 30 + "e+99"
+    assert len(longest) <= MAX_FLOAT_LENGTH
+    text = f"[{longest}, {'9' * MAX_INTEGER_DIGITS}, -{'9' * MAX_INTEGER_DIGITS}]"
+    assert parse(text) == json.loads(text)
 
 
 def test_number_like_text_in_strings_needs_no_check() -> None:

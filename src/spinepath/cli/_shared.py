@@ -78,6 +78,8 @@ def read_document(name: str, max_size: int = DEFAULT_MAX_SIZE) -> bytes:
     """
     try:
         if name == "-":
+            if sys.stdin is None:  # started with standard input closed
+                raise Unreadable("standard input is closed")
             stream = getattr(sys.stdin, "buffer", None)
             if stream is None:  # a text stream with no bytes beneath (a test's StringIO)
                 return sys.stdin.read(max_size + 1).encode("utf-8", "surrogateescape")
