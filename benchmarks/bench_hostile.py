@@ -12,7 +12,8 @@ spinepath's checks). Columns, in seconds per MB (medians over rounds):
 * ``10/1``: the 10 MB figure of ``loads`` per MB over the 1 MB one (1.0 is linear);
 * ``/plain``: ``loads`` per MB over the plain valid document's.
 
-Target (issue 13): linear time, under 1 s per 10 MB for every hostile shape.
+Target (issue 13): linear time, under 1 s per 10 MB for every hostile shape; the verdict is
+given for the pre-scan and for the whole of ``loads`` (where ``json.loads`` alone can take more).
 Run: ``python benchmarks/bench_hostile.py [--sizes 1 10] [--rounds 3]``.
 """
 
@@ -129,7 +130,7 @@ def main() -> None:
             f"{label:<22} {len(baseline[size]) / MB:>5.1f} {row['scan']:>7.3f} "
             f"{row['json']:>7.3f} {row['loads']:>7.3f} {'':>5} {1.0:>6.2f}  valid"
         )
-    missed: list[str] = []
+    slow: dict[str, list[str]] = {"scan": [], "loads": [], "linear": []}
     for name, build in SHAPES.items():
         rows = {}
         for size in (small, big):
@@ -143,14 +144,26 @@ def main() -> None:
                 f"{row['loads']:>7.3f} {linear:>5.2f} {versus:>6.2f}  {outcome(text)}",
                 flush=True,
             )
-        per_10_mb = rows[big]["loads"] * 10
-        if (
-            per_10_mb > TARGET_S_PER_10_MB
-            or rows[big]["loads"] / rows[small]["loads"] > LINEAR_RATIO
-        ):
-            missed.append(f"{name} ({per_10_mb:.2f} s per 10 MB)")
-    print(f"targets: linear (10/1 <= {LINEAR_RATIO}), loads < {TARGET_S_PER_10_MB:g} s per 10 MB")
-    print("  every hostile shape meets both" if not missed else "  missed: " + "; ".join(missed))
+        big_row = rows[big]
+        if big_row["scan"] * 10 > TARGET_S_PER_10_MB:
+            slow["scan"].append(f"{name} ({big_row['scan'] * 10:.2f} s)")
+        if big_row["loads"] * 10 > TARGET_S_PER_10_MB:
+            slow["loads"].append(
+                f"{name} ({big_row['loads'] * 10:.2f} s; json.loads alone "
+                f"{big_row['json'] * 10:.2f} s)"
+            )
+        if big_row["loads"] / rows[small]["loads"] > LINEAR_RATIO:
+            slow["linear"].append(f"{name} ({big_row['loads'] / rows[small]['loads']:.2f})")
+    shapes = len(SHAPES)
+    print(f"targets (per 10 MB, {shapes} hostile shapes):")
+    for key, target in (
+        ("scan", f"pre-scan under {TARGET_S_PER_10_MB:g} s"),
+        ("loads", f"loads under {TARGET_S_PER_10_MB:g} s"),
+        ("linear", f"linear: 10 MB per MB within {LINEAR_RATIO}x of 1 MB per MB"),
+    ):
+        missed = slow[key]
+        verdict = "met by every shape" if not missed else f"met by {shapes - len(missed)}"
+        print(f"  {target}: {verdict}" + (f"; missed: {'; '.join(missed)}" if missed else ""))
 
 
 if __name__ == "__main__":
