@@ -44,7 +44,11 @@ def test_json_output_is_a_document_with_all_three_classes(
 ) -> None:
     path = next(p for p in EXAMPLES if p.stem == "facet-axial-neck-pain")
     assert main(["assess", "--json", "--profile", "strict-payer", str(path)]) == 0
-    document = json.loads(capsys.readouterr().out)
+    (result,) = json.loads(capsys.readouterr().out)["files"]
+    assert result["file"] == str(path)
+    assert result["status"] == "assessed"
+    assert result["patient"] == "pt-0002"
+    document = result["assessment"]
     assert document["schema_version"] == 1
     assert document["profile"] == "strict-payer"
     assert document["phase"] == "re_evaluation"
@@ -62,7 +66,7 @@ def test_as_of_before_the_last_event_ignores_later_events(
 ) -> None:
     path = next(p for p in EXAMPLES if p.stem == "facet-axial-neck-pain")
     assert main(["assess", "--json", "--as-of", "2000-01-01", str(path)]) == 0
-    document = json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)["files"][0]["assessment"]
     assert document["as_of"] == "2000-01-01"
     assert document["phase"] == "cesi_outcome"
 
@@ -70,7 +74,7 @@ def test_as_of_before_the_last_event_ignores_later_events(
 def test_missing_file_and_invalid_document_fail_clearly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["assess", str(tmp_path / "nope.json")]) == 2
+    assert main(["assess", str(tmp_path / "nope.json")]) == 3
     assert "cannot read" in capsys.readouterr().err
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema_version": 1, "patient": {}, "events": []}', encoding="utf-8")

@@ -78,7 +78,7 @@ def test_a_missing_file_is_unreadable(
 ) -> None:
     missing = tmp_path / "nope.json"
     status, out, err = run(capsys, str(TWO_LEVEL), str(missing), str(invalid_copy(tmp_path)))
-    assert status == 2
+    assert status == 3
     assert err == f"spinepath validate: cannot read {missing}: No such file or directory\n"
     assert "Traceback" not in err
     assert f"{TWO_LEVEL}: valid" in out
@@ -88,8 +88,8 @@ def test_a_directory_is_unreadable(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
     status, _, err = run(capsys, str(tmp_path))
-    assert status == 2
-    assert "cannot read" in err
+    assert status == 3
+    assert err == f"spinepath validate: cannot read {tmp_path}: Is a directory\n"
 
 
 def test_malformed_files_are_invalid(

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "MAX_PROBLEMS",
     "IllegalTransition",
     "InvalidDocument",
     "InvalidRecord",
     "InvalidValue",
     "SpinepathError",
 ]
+
+
+MAX_PROBLEMS = 100
+"""How many problems an :class:`InvalidDocument` lists before one last "and N more" entry."""
 
 
 class SpinepathError(Exception):
@@ -35,12 +40,38 @@ class InvalidRecord(InvalidValue):
 
 
 class InvalidDocument(SpinepathError, ValueError):
-    """A JSON or TOML document that cannot be read; ``problems`` lists every problem found."""
+    """A JSON or TOML document that cannot be read.
 
-    def __init__(self, problems: Iterable[str], *, what: str = "document") -> None:
-        self.problems: tuple[str, ...] = tuple(problems)
-        count = len(self.problems)
-        head = f"invalid {what}: {count} problem{'s' if count != 1 else ''}"
+    ``problems`` lists the problems found, each as ``path: problem``: the first
+    :data:`MAX_PROBLEMS` of them and then, when there are more, one last entry saying how many
+    (``and 299900 more problems``), so that a hostile document cannot flood a log. ``total``
+    counts every problem found. ``complete`` is false when reading stopped early because a
+    document had thousands of problems; ``total`` is then a lower bound.
+
+    Pass ``total`` (and ``complete``) when re-raising another error's ``problems`` under a new
+    name, so that its count is kept.
+    """
+
+    def __init__(
+        self,
+        problems: Iterable[str],
+        *,
+        what: str = "document",
+        total: int | None = None,
+        complete: bool = True,
+    ) -> None:
+        found = tuple(problems)
+        listed = found[:MAX_PROBLEMS]
+        self.total: int = max(len(found), total or 0)
+        self.complete: bool = complete
+        more = self.total - len(listed)
+        if not complete:
+            listed = (*listed, f"and at least {more} more problems" if more else "and perhaps more")
+        elif more:
+            listed = (*listed, f"and {more} more problem{'s' if more != 1 else ''}")
+        self.problems: tuple[str, ...] = listed
+        count = f"{self.total} problem{'s' if self.total != 1 else ''}"
+        head = f"invalid {what}: {count}" if complete else f"invalid {what}: at least {count}"
         super().__init__("\n  ".join((head, *self.problems)))
 
 

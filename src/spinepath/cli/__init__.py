@@ -11,6 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from spinepath.cli._shared import EXIT_STATUS, exit_status_help, tolerant_output
+
 __all__ = ["main"]
 
 # Subcommand modules, in the order ``spinepath --help`` lists them. A module that needs an
@@ -24,8 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spinepath",
         description="Care pathway after a failed cervical epidural steroid injection.",
+        epilog=exit_status_help(*EXIT_STATUS)
+        + "\n\n'spinepath COMMAND --help' says which of these each command uses.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"spinepath {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"spinepath {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         try:
@@ -39,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit status (0 ok, 1 problems found, 2 usage)."""
+    """Run the command line; returns the process exit status: 0 done, 1 an invalid document,
+    2 a wrong command line, 3 a file that cannot be read or written, 4 a missing extra."""
+    tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

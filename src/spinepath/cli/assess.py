@@ -1,7 +1,8 @@
 """``spinepath assess RECORD.json``: the phase and every next step, with reasons, in a terminal.
 
-Exit status: 0 when every record was assessed, 1 when a document is invalid, 2 when a file
-cannot be read or an argument is wrong.
+Exit status: 0 when every record was assessed, 1 when a document is invalid, 2 when an argument
+is wrong, 3 when a file cannot be read. With ``--json`` everything, failures included, is one
+JSON object on standard output: ``{"files": [...]}`` with one result per file named.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ import textwrap
 from collections.abc import Iterator
 from typing import Any
 
-from spinepath.errors import InvalidDocument, InvalidValue
+from spinepath.cli._shared import (
+    INVALID,
+    OK,
+    UNREADABLE,
+    USAGE,
+    Unreadable,
+    exit_status_help,
+    label,
+    read_document,
+)
+from spinepath.errors import InvalidDocument, SpinepathError
 from spinepath.io import loads
 from spinepath.model import PatientRecord
 from spinepath.pathway import Assessment, Option, assess
@@ -23,14 +34,34 @@ from spinepath.rules import PROFILES, profile_named
 
 __all__ = ["register", "render", "run"]
 
+_JSON_SHAPE = """with --json, standard output is one JSON object whatever the number of files:
+  {"files": [{"file": NAME, "status": "assessed", "patient": ID, "assessment": {...}},
+             {"file": NAME, "status": "invalid", "problems": [...], "total": N,
+              "complete": true},
+             {"file": NAME, "status": "unreadable", "reason": "No such file or directory"}]}"""
+
+
+_EXIT_STATUS = exit_status_help(
+    OK,
+    INVALID,
+    USAGE,
+    UNREADABLE,
+    notes={
+        OK: "done: every record was read and assessed",
+        UNREADABLE: "a file cannot be read (missing, a directory, no permission)",
+    },
+)
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "assess",
         help="recommended, allowed and blocked next steps for a record",
-        description="Assess patient record documents: the phase, recommended next steps "
-        "(ranked, urgent first) with their reasons, allowed ones, and blocked ones with every "
-        "failed precondition.",
+        description="Assess patient record documents (UTF-8, with or without a byte-order "
+        "mark): the phase, recommended next steps (ranked, urgent first) with their reasons, "
+        "allowed ones, and blocked ones with every failed precondition.",
+        epilog=f"{_JSON_SHAPE}\n\n{_EXIT_STATUS}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("files", nargs="+", metavar="RECORD", help="a record document, - for stdin")
     parser.add_argument(
@@ -46,7 +77,9 @@ def register(subparsers: Any) -> None:
         metavar="DATE",
         help="assess as of this date, YYYY-MM-DD (default: the last event's date)",
     )
-    parser.add_argument("--json", action="store_true", help="print the assessment as JSON")
+    parser.add_argument(
+        "--json", action="store_true", help="print the results, failures too, as one JSON object"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -59,36 +92,44 @@ def _date(text: str) -> dt.date:
 
 def run(args: argparse.Namespace) -> int:
     profile = profile_named(args.profile)
-    status = 0
-    documents: list[dict[str, Any]] = []
+    status = OK
+    results: list[dict[str, Any]] = []
     for name in args.files:
-        label = "<stdin>" if name == "-" else name
+        where = label(name)
         try:
-            text = sys.stdin.read() if name == "-" else _read(name)
-        except OSError as error:
-            print(f"spinepath assess: cannot read {label}: {error.strerror}", file=sys.stderr)
-            status = max(status, 2)
-            continue
-        try:
-            record = loads(text, PatientRecord)
+            record = loads(read_document(name), PatientRecord)
             assessment = assess(record, profile, args.as_of)
-        except (InvalidDocument, InvalidValue) as error:
-            print(f"{label}: {error}", file=sys.stderr)
-            status = max(status, 1)
+        except Unreadable as error:
+            status = max(status, UNREADABLE)
+            results.append({"file": where, "status": "unreadable", "reason": error.reason})
+            if not args.json:
+                print(f"spinepath assess: cannot read {where}: {error.reason}", file=sys.stderr)
             continue
-        if args.json:
-            documents.append({"file": label, "patient": record.patient.id, **assessment.to_dict()})
-        else:
-            print("\n".join(render(assessment, record, label)))
+        except SpinepathError as error:
+            status = max(status, INVALID)
+            results.append({"file": where, "status": "invalid", **_problems(error)})
+            if not args.json:
+                print(f"{where}: {error}", file=sys.stderr)
+            continue
+        results.append(
+            {
+                "file": where,
+                "status": "assessed",
+                "patient": record.patient.id,
+                "assessment": assessment.to_dict(),
+            }
+        )
+        if not args.json:
+            print("\n".join(render(assessment, record, where)))
     if args.json:
-        output: Any = documents[0] if len(args.files) == 1 and documents else documents
-        print(json.dumps(output, indent=2))
+        print(json.dumps({"files": results}, indent=2))
     return status
 
 
-def _read(name: str) -> str:
-    with open(name, encoding="utf-8") as handle:
-        return handle.read()
+def _problems(error: SpinepathError) -> dict[str, Any]:
+    if isinstance(error, InvalidDocument):
+        return {"problems": list(error.problems), "total": error.total, "complete": error.complete}
+    return {"problems": [str(error)], "total": 1, "complete": True}
 
 
 def render(assessment: Assessment, record: PatientRecord, label: str, width: int = 0) -> list[str]:

@@ -5,8 +5,9 @@
 
 Prints the run's summary. Needs the ``sim`` extra (numpy, pandas, pyarrow), and ``plot``
 (matplotlib) for pictures; they are imported only when the command runs, so ``spinepath
---help`` works on a core install. Exit status: 0 done, 1 invalid parameters or an illegal
-step, 2 a missing extra or an unwritable file.
+--help`` works on a core install. Exit status: 0 done, 1 an invalid parameter file or an
+illegal step, 2 a wrong command line (an output name that is not .csv or .parquet included),
+3 a parameter file that cannot be read or an output that cannot be written, 4 a missing extra.
 """
 
 from __future__ import annotations
@@ -19,11 +20,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from spinepath.cli._shared import (
+    INVALID,
+    OK,
+    UNAVAILABLE,
+    UNREADABLE,
+    USAGE,
+    Unreadable,
+    exit_status_help,
+    read_document,
+)
 from spinepath.rules.profiles import PROFILES
 
 __all__ = ["POLICY_NAMES", "ProgressBar", "register", "run"]
-
-OK, INVALID, UNAVAILABLE = 0, 1, 2
 
 POLICY_NAMES = ("engine", "early-surgical-referral", "exhaust-non-surgical", "no-rfa")
 """The shipped policies (``spinepath.sim.POLICIES``), listed here without importing numpy."""
@@ -36,6 +45,21 @@ def register(subparsers: Any) -> None:
         description="Simulate patients entering the pathway after a failed CESI under a "
         "policy and a guideline profile; print a summary, write per-patient results and "
         "pictures.",
+        epilog=exit_status_help(
+            OK,
+            INVALID,
+            USAGE,
+            UNREADABLE,
+            UNAVAILABLE,
+            notes={
+                OK: "done",
+                INVALID: "the parameter file is invalid, or the policy chose a blocked step",
+                USAGE: "the command line is wrong (an output name not .csv or .parquet too)",
+                UNREADABLE: "the parameter file cannot be read, or an output cannot be written",
+                UNAVAILABLE: "the sim extra (or plot, for pictures) is not installed",
+            },
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--n", type=_positive, default=10_000, help="patients (default 10000)")
     parser.add_argument("--seed", type=_natural, default=0, help="random seed (default 0)")
@@ -187,14 +211,19 @@ def run(args: argparse.Namespace) -> int:
     parameters = sim.DEFAULT_PARAMETERS
     if args.params is not None:
         try:
-            parameters = sim.load_parameters(args.params)
+            raw = read_document(str(args.params))
+            toml = args.params.suffix.lower() == ".toml"
+            parameters = sim.parameters_from_text(raw, toml=toml)
+        except Unreadable as error:
+            print(f"spinepath simulate: cannot read {args.params}: {error.reason}", file=sys.stderr)
+            return UNREADABLE
         except InvalidDocument as error:
             print(f"spinepath simulate: {args.params}: {error}", file=sys.stderr)
             return INVALID
     for path in (args.out, args.steps):
         if path is not None and path.suffix.lower() not in (".csv", ".parquet", ".pq"):
             print(f"spinepath simulate: {path}: use a .csv or .parquet file name", file=sys.stderr)
-            return UNAVAILABLE
+            return USAGE
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     bar = ProgressBar(args.n, show)
     from spinepath.sim.runner import DEFAULT_CHUNK_SIZE
@@ -268,5 +297,5 @@ def _write(results: Any, args: argparse.Namespace) -> int:
                 print(f"wrote Kaplan-Meier curves to {args.km}", file=sys.stderr)
     except OSError as error:
         print(f"spinepath simulate: cannot write: {error.strerror or error}", file=sys.stderr)
-        return UNAVAILABLE
+        return UNREADABLE
     return OK

@@ -1,7 +1,7 @@
 """``spinepath validate FILE...``: check record documents and summarise the valid ones.
 
 Exit status: 0 when every file is a valid record, 1 when any is invalid (each problem is
-printed with the file name), 2 when a file cannot be read at all.
+printed with the file name), 3 when a file cannot be read at all (2 is a wrong command line).
 """
 
 from __future__ import annotations
@@ -11,22 +11,38 @@ import sys
 from collections import Counter
 from typing import Any
 
+from spinepath.cli._shared import (
+    INVALID,
+    OK,
+    UNREADABLE,
+    USAGE,
+    Unreadable,
+    exit_status_help,
+    label,
+    read_document,
+)
 from spinepath.errors import InvalidDocument
-from spinepath.io import DEFAULT_MAX_SIZE, loads
+from spinepath.io import loads
 from spinepath.model import Intervention, Outcome, PatientRecord
 
 __all__ = ["register", "run", "summary"]
-
-OK, INVALID, UNREADABLE = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "validate",
         help="check patient record JSON documents",
-        description="Check patient record JSON documents; summarise valid ones, list every "
-        "problem in invalid ones. Exit 0 if all are valid, 1 if any is invalid, 2 if a file "
-        "cannot be read.",
+        description="Check patient record JSON documents (UTF-8, with or without a byte-order "
+        "mark); summarise valid ones, list the problems of invalid ones (the first 100 of "
+        "each file, then how many more).",
+        epilog=exit_status_help(
+            OK,
+            INVALID,
+            USAGE,
+            UNREADABLE,
+            notes={UNREADABLE: "a file cannot be read (missing, a directory, no permission)"},
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="a record document, - for stdin")
     parser.set_defaults(handler=run)
@@ -40,33 +56,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(name: str) -> int:
-    label = "<stdin>" if name == "-" else name
+    where = label(name)
     try:
-        text = _read(name)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        print(f"spinepath validate: cannot read {label}: {reason}", file=sys.stderr)
+        record = loads(read_document(name), PatientRecord)
+    except Unreadable as error:
+        print(f"spinepath validate: cannot read {where}: {error.reason}", file=sys.stderr)
         return UNREADABLE
-    try:
-        record = loads(text, PatientRecord)
     except InvalidDocument as error:
-        count = len(error.problems)
-        print(f"{label}: invalid ({count} problem{'s' if count != 1 else ''})")
+        count = error.total if error.complete else f"at least {error.total}"
+        print(f"{where}: invalid ({count} problem{'s' if count != 1 else ''})")
         for problem in error.problems:
-            print(f"{label}: {problem}")
+            print(f"{where}: {problem}")
         return INVALID
-    print(f"{label}: valid")
+    print(f"{where}: valid")
     for line in summary(record):
         print(f"  {line}")
     return OK
-
-
-def _read(name: str) -> str | bytes:
-    if name == "-":
-        buffer = getattr(sys.stdin, "buffer", None)
-        return buffer.read() if buffer is not None else sys.stdin.read()
-    with open(name, "rb") as handle:
-        return handle.read(DEFAULT_MAX_SIZE + 1)  # loads reports anything larger
 
 
 def summary(record: PatientRecord) -> list[str]:

@@ -12,13 +12,16 @@ cattrs' exception groups with the standard attribute and index notes, and leaves
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import enum
+import itertools
 import math
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -31,7 +34,7 @@ from cattrs.errors import (
 )
 
 from spinepath.errors import InvalidValue
-from spinepath.io.problems import describe, key, quoted
+from spinepath.io.problems import NotRead, describe, key, quoted
 from spinepath.model import (
     EVENT_TYPES,
     IMAGING_FINDINGS,
@@ -42,7 +45,15 @@ from spinepath.model import (
     Surgery,
 )
 
-__all__ = ["TAG", "converter", "make_converter", "tagged_types"]
+__all__ = [
+    "MAX_FAILURES",
+    "TAG",
+    "ProblemBudget",
+    "converter",
+    "make_converter",
+    "problem_budget",
+    "tagged_types",
+]
 
 TAG = "kind"
 """The key that names an event's or an imaging finding's concrete type in a document."""
@@ -51,6 +62,39 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 StructureHook = Callable[[Any, Any], Any]
 UnstructureHook = Callable[[Any], Any]
+
+MAX_FAILURES = 1_000
+"""Failures one structuring call records (bad array items, unknown keys) before it stops."""
+
+
+@attrs.define
+class ProblemBudget:
+    """Bounds the work of structuring a document with very many problems.
+
+    Each failed array item and each unknown key spends one of ``left``. Once none is left,
+    arrays are read no further (``stopped``) and unknown keys are counted (``unlisted``) rather
+    than described: a document of a million bad events costs as much as one of a thousand.
+    """
+
+    left: int = MAX_FAILURES
+    unlisted: int = 0
+    stopped: bool = False
+
+
+_BUDGET: contextvars.ContextVar[ProblemBudget | None] = contextvars.ContextVar(
+    "spinepath_io_problem_budget", default=None
+)
+
+
+@contextlib.contextmanager
+def problem_budget(limit: int = MAX_FAILURES) -> Iterator[ProblemBudget]:
+    """Structure under a fresh budget within the ``with`` block (per thread and task)."""
+    budget = ProblemBudget(limit)
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
 
 
 def tagged_types(declared: object) -> tuple[type[Any], ...] | None:
@@ -180,10 +224,10 @@ def _structure_date(value: Any, _: Any) -> dt.date:
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
     members = list(cls)
-    values = ", ".join(repr(m.value) for m in members)
     for member in members:
         if type(member.value) is type(value) and member.value == value:
             return member
+    values = ", ".join(repr(m.value) for m in members)
     if isinstance(value, str):
         raise InvalidValue("", f"{quoted(value)} is not one of {values}")
     raise InvalidValue("", f"{describe(value)} is not one of {values}")
@@ -227,12 +271,21 @@ def _structure_tuple(conv: cattrs.Converter, declared: Any) -> StructureHook:
             raise InvalidValue("", f"expected an array, got {describe(value)}")
         items: list[Any] = []
         errors: list[Exception] = []
+        budget = _BUDGET.get()
         for index, item in enumerate(value):
+            if budget is not None and budget.left <= 0:
+                budget.stopped = True
+                unread = NotRead()
+                unread.add_note(IterableValidationNote(f"@ index {index}", index, item_type))
+                errors.append(unread)
+                break
             try:
                 items.append(hook(item, item_type))
             except Exception as error:
                 error.add_note(IterableValidationNote(f"@ index {index}", index, item_type))
                 errors.append(error)
+                if budget is not None:
+                    budget.left -= 1
         if errors:
             raise IterableValidationError(f"While structuring {declared}", errors, declared)
         return tuple(items)
@@ -274,9 +327,18 @@ def _structure_attrs(conv: cattrs.Converter, cls: type[Any]) -> StructureHook:
         if tag is not None and TAG in value and value[TAG] != tag:
             shown = quoted(value[TAG]) if isinstance(value[TAG], str) else describe(value[TAG])
             errors.append(InvalidValue(TAG, f"{shown} is not {tag!r}"))
-        errors.extend(
-            InvalidValue(_key(name), "unknown field") for name in value if name not in known
-        )
+        unknown = value.keys() - known
+        if unknown:
+            budget = _BUDGET.get()
+            listed = len(unknown) if budget is None else max(0, min(len(unknown), budget.left))
+            if budget is not None:
+                budget.left -= listed
+                budget.unlisted += len(unknown) - listed
+            in_order = (name for name in value if name in unknown)
+            errors.extend(
+                InvalidValue(_key(name), "unknown field")
+                for name in itertools.islice(in_order, listed)
+            )
         kwargs: dict[str, Any] = {}
         for a in fields:
             if a.alias not in value:

@@ -8,12 +8,13 @@ when unstructured (an enum member, say) is written as ``{"schema_version": 2, "v
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import attrs
 
-from spinepath.errors import InvalidDocument
-from spinepath.io.converter import converter, tagged_types
+from spinepath.errors import MAX_PROBLEMS, InvalidDocument
+from spinepath.io.converter import converter, problem_budget, tagged_types
 from spinepath.io.jsontext import DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE, parse
 from spinepath.io.migrations import CURRENT_VERSION, VERSION_KEY, upgrade
 from spinepath.io.problems import describe, key, problems
@@ -33,10 +34,25 @@ def unstructure(obj: object) -> Any:
 
 def structure(data: Any, cls: type[T]) -> T:
     """Build a ``cls`` from JSON-ready data; raises InvalidDocument listing every problem."""
-    try:
-        return converter.structure(data, cls)
-    except Exception as error:
-        raise InvalidDocument(problems(error)) from None
+    return _structure(data, cls)
+
+
+def _structure(
+    data: Any, cls: type[T], path: str = "", found: Sequence[str] = (), unlisted: int = 0
+) -> T:
+    """``structure``, problems named from ``path``, after the problems already ``found`` (and
+    ``unlisted`` more): the work is bounded by a problem budget, and so is the list."""
+    listed = list(found)
+    with problem_budget() as budget:
+        try:
+            value = converter.structure(data, cls)
+        except Exception as error:
+            listed.extend(problems(error, path))
+        unlisted += budget.unlisted
+        complete = not budget.stopped
+    if listed or unlisted:
+        raise InvalidDocument(listed, total=len(listed) + unlisted, complete=complete)
+    return value
 
 
 def dumps(obj: object, *, indent: int | None = 2) -> str:
@@ -58,7 +74,9 @@ def loads(
     Older schema versions are upgraded as they are read. Anything wrong (malformed JSON,
     duplicate keys, a missing or unknown field, a wrong type, an impossible value, events that
     contradict each other, a document too large or too deep) raises
-    :class:`~spinepath.errors.InvalidDocument` listing every problem found with its path.
+    :class:`~spinepath.errors.InvalidDocument` listing the problems found with their paths
+    (the first 100, then how many more). The work is bounded by the size of the text, whatever
+    it holds: a document with thousands of problems is read only until a thousand are found.
     """
     document = parse(text, max_size=max_size, max_depth=max_depth)
     if not isinstance(document, dict):
@@ -66,16 +84,12 @@ def loads(
     body = upgrade(document)
     if _is_object(cls):
         return structure(body, cls)
-    found = [f"{key(name)}: unknown field" for name in body if name != VALUE_KEY]
+    extra = [name for name in body if name != VALUE_KEY]
+    found = [f"{key(name)}: unknown field" for name in extra[:MAX_PROBLEMS]]
     if VALUE_KEY not in body:
-        raise InvalidDocument([*found, f"{VALUE_KEY}: required field is missing"])
-    try:
-        value = converter.structure(body[VALUE_KEY], cls)
-    except Exception as error:
-        found.extend(problems(error, VALUE_KEY))
-    if found:
-        raise InvalidDocument(found)
-    return value
+        missing = f"{VALUE_KEY}: required field is missing"
+        raise InvalidDocument([*found, missing], total=len(extra) + 1)
+    return _structure(body[VALUE_KEY], cls, VALUE_KEY, found, len(extra) - len(found))
 
 
 def _is_object(cls: object) -> bool:

@@ -4,7 +4,9 @@ The standard library parser is lenient where a clinical record must not be (it k
 two duplicate keys and accepts ``NaN``) and unbounded where an application must be (it recurses
 once per nesting level and converts integer literals of any length). This module adds the
 checks, before or during parsing, so that no input makes it raise anything but
-:class:`~spinepath.errors.InvalidDocument`.
+:class:`~spinepath.errors.InvalidDocument`, and every check takes time in proportion to the
+size of the text: each is a single pass of a regular expression or a string method that never
+restarts, whatever the input (``benchmarks/bench_hostile.py`` measures them).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from array import array
+from itertools import accumulate
 from typing import Any
 
-from spinepath.errors import InvalidDocument
+from spinepath.errors import MAX_PROBLEMS, InvalidDocument
 from spinepath.io.problems import quoted
 
 __all__ = [
@@ -22,6 +26,7 @@ __all__ = [
     "DEFAULT_MAX_SIZE",
     "MAX_FLOAT_LENGTH",
     "MAX_INTEGER_DIGITS",
+    "nesting_depth",
     "parse",
 ]
 
@@ -37,8 +42,24 @@ MAX_INTEGER_DIGITS = 30
 MAX_FLOAT_LENGTH = 100
 """Longest non-integer number literal read (``repr`` of any float needs at most 24)."""
 
-# A JSON string (skipped: brackets inside strings do not nest) or a single bracket.
-_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# A JSON string, unterminated ones included (they run to the end of the text, a last lone
+# backslash too), so that a quote outside a string always starts a match that ends after the
+# string: the scan never restarts inside a string. Possessive quantifiers never backtrack.
+_STRING = r'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)'
+# Runs of strings with no bracket between them (`"a": "b", "c"`): removing them leaves the text
+# outside strings, in one pass with one match per run rather than one per string.
+_STRING_RUNS = re.compile(rf'{_STRING}(?:[^"\[\]{{}}]*+{_STRING})*+', re.DOTALL)
+# Text outside strings, as bytes, to nesting steps: opening brackets +1, closing ones -1 (as a
+# signed byte), every other byte deleted.
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+# Outside strings, a number the parser's hooks would refuse (an integer over 30 digits, a
+# literal over 100 characters, one that overflows to infinity) needs a run of 31 digits or a
+# three-digit exponent: ``-`` + 30 digits + ``.`` + 30 digits + ``e+99`` is 66 characters and
+# under 1e130. Without them the parser's own int and float are safe and need no hook per number
+# (a three-digit exponent alone needs only the float hook).
+_LONG_DIGITS = re.compile(f"[0-9]{{{MAX_INTEGER_DIGITS + 1}}}")
+_LONG_EXPONENT = re.compile(r"[0-9][eE][-+]?[0-9]{3}")
 
 
 class _Rejected(Exception):
@@ -69,25 +90,10 @@ def parse(
         raise InvalidDocument([f"expected JSON text, got {type(text).__name__}"])
     elif len(text) > max_size:
         raise InvalidDocument([f"document is {len(text)} characters, over the limit of {max_size}"])
-    _check_depth(text, max_depth)
-    duplicates: list[str] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for name, value in items:
-            if name in result:
-                duplicates.append(f"duplicate key {quoted(name)} in an object")
-            result[name] = value
-        return result
-
+    hooks = _prescan(text, max_depth)
+    duplicates = _Duplicates()
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=pairs,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-            parse_constant=_parse_constant,
-        )
+        value = json.loads(text, object_pairs_hook=duplicates.pairs, **hooks)
     except _Rejected as error:
         raise InvalidDocument([error.problem]) from None
     except json.JSONDecodeError as error:
@@ -96,24 +102,67 @@ def parse(
         ) from None
     except RecursionError:  # pragma: no cover - the depth check runs first
         raise InvalidDocument([f"document is nested deeper than {max_depth} levels"]) from None
-    if duplicates:
-        raise InvalidDocument(duplicates)
+    if duplicates.total:
+        raise InvalidDocument(duplicates.listed, total=duplicates.total)
     return value
 
 
-def _check_depth(text: str, max_depth: int) -> None:
-    """Refuse nesting deeper than ``max_depth`` without recursing (or parsing) at all."""
-    if text.count("[") + text.count("{") <= max_depth:
-        return
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
-            depth += 1
-            if depth > max_depth:
-                raise InvalidDocument([f"document is nested deeper than {max_depth} levels"])
-        elif token in ("]", "}"):
-            depth -= 1
+def _prescan(text: str, max_depth: int) -> dict[str, Any]:
+    """Refuse nesting deeper than ``max_depth`` without recursing (or parsing) at all; the
+    number hooks the parser needs for this text (none when no number literal can break a
+    limit, so that a text of a million numbers is not a million Python calls)."""
+    outside = _outside_strings(text)
+    opening = outside.count("[") + outside.count("{")
+    if opening > max_depth and _steps_depth(outside) > max_depth:
+        raise InvalidDocument([f"document is nested deeper than {max_depth} levels"])
+    hooks: dict[str, Any] = {"parse_constant": _parse_constant}
+    if _LONG_DIGITS.search(outside) is not None:
+        hooks.update(parse_int=_parse_int, parse_float=_parse_float)
+    elif _LONG_EXPONENT.search(outside) is not None:
+        hooks.update(parse_float=_parse_float)
+    return hooks
+
+
+def nesting_depth(text: str) -> int:
+    """How deep arrays and objects nest in JSON text, in one pass, without parsing it.
+
+    Brackets inside strings do not count, nor does anything after an unterminated string. A
+    closing bracket too many makes a parser stop there; counting on past it can only overstate
+    the depth that a parser reaches.
+    """
+    return _steps_depth(_outside_strings(text))
+
+
+def _outside_strings(text: str) -> str:
+    return _STRING_RUNS.sub("", text) if '"' in text else text
+
+
+def _steps_depth(outside: str) -> int:
+    steps = array("b", outside.encode("utf-8", "surrogatepass").translate(_STEPS, _NOT_BRACKETS))
+    return max(accumulate(steps), default=0)
+
+
+class _Duplicates:
+    """The parser's object hook: keeps the last of two equal keys, as ``json`` does, and
+    records each repeat (the first :data:`MAX_PROBLEMS` as problems, all in ``total``)."""
+
+    def __init__(self) -> None:
+        self.listed: list[str] = []
+        self.total = 0
+
+    def pairs(self, items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(items)
+        repeats = len(items) - len(result)
+        if repeats:
+            self.total += repeats
+            seen: set[str] = set()
+            for name, _ in items:
+                if len(self.listed) >= MAX_PROBLEMS:
+                    break
+                if name in seen:
+                    self.listed.append(f"duplicate key {quoted(name)} in an object")
+                seen.add(name)
+        return result
 
 
 def _parse_int(literal: str) -> int:

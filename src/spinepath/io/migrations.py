@@ -65,7 +65,8 @@ def upgrade(
     migrations: Mapping[int, Migration] = MIGRATIONS,
 ) -> dict[str, Any]:
     """The document's body (``schema_version`` removed) upgraded to ``current``."""
-    body = {k: v for k, v in document.items() if k != VERSION_KEY}
+    body = dict(document)
+    body.pop(VERSION_KEY, None)
     if VERSION_KEY not in document:
         raise InvalidDocument(
             [f"{VERSION_KEY}: required field is missing (this release writes {current})"]

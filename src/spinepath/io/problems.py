@@ -15,10 +15,15 @@ from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
 from spinepath.errors import InvalidValue
 
-__all__ = ["describe", "join", "key", "problems", "quoted"]
+__all__ = ["NotRead", "describe", "join", "key", "problems", "quoted"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SHORT = 40
+
+
+class NotRead(Exception):
+    """Stands for the rest of an array left unread once a document showed enough problems; it
+    fails the array (so nothing is built from part of it) but is no problem of its own."""
 
 
 def join(path: str, child: str) -> str:
@@ -62,6 +67,8 @@ def describe(value: object) -> str:
 
 def problems(error: BaseException, path: str = "") -> list[str]:
     """Every problem in ``error`` (a leaf or an exception group), each as ``path: problem``."""
+    if isinstance(error, NotRead):
+        return []
     if isinstance(error, InvalidValue):
         where = join(path, error.field)
         return [f"{where}: {error.problem}" if where else error.problem]

@@ -544,19 +544,31 @@ def parameters_from_text(
     raw: bytes | str, *, toml: bool, base: Parameters = DEFAULT_PARAMETERS
 ) -> Parameters:
     """Read parameter-file text (TOML when ``toml``, else JSON); see :func:`load_parameters`."""
-    text_ = raw.decode("utf-8-sig", errors="strict") if isinstance(raw, bytes) else raw
+    try:
+        text_ = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as error:
+        raise InvalidDocument(
+            [f"document is not UTF-8 text (invalid byte at offset {error.start})"],
+            what="parameters",
+        ) from None
     if toml:
         try:
             data: Any = tomllib.loads(text_)
         except tomllib.TOMLDecodeError as error:
             raise InvalidDocument([f"not valid TOML: {error}"], what="parameters") from None
+        except RecursionError:  # tomllib recurses once per nested array or inline table
+            raise InvalidDocument(
+                ["not valid TOML: nested too deeply"], what="parameters"
+            ) from None
     else:
         from spinepath.io.jsontext import parse
 
         try:
             data = parse(text_)
         except InvalidDocument as error:
-            raise InvalidDocument(error.problems, what="parameters") from None
+            raise InvalidDocument(
+                error.problems, what="parameters", total=error.total, complete=error.complete
+            ) from None
     return parameters_from_mapping(data, base=base)
 
 

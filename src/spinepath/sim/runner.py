@@ -66,7 +66,7 @@ class _Failure:
         if self.kind == "IllegalTransition":
             raise IllegalTransition(self.args[0], self.args[1])
         if self.kind == "InvalidDocument":
-            raise InvalidDocument(self.args[0])
+            raise InvalidDocument(self.args[0], total=self.args[1], complete=self.args[2])
         if self.kind in ("InvalidValue", "InvalidRecord"):
             cls = InvalidRecord if self.kind == "InvalidRecord" else InvalidValue
             raise cls(self.args[0], self.args[1])
@@ -82,7 +82,7 @@ def _run(spec: RunSpec, start: int, stop: int) -> ChunkResult | _Failure:
     except IllegalTransition as error:
         return _Failure("IllegalTransition", (error.action, error.failed))
     except InvalidDocument as error:
-        return _Failure("InvalidDocument", (error.problems,))
+        return _Failure("InvalidDocument", (error.problems, error.total, error.complete))
     except InvalidValue as error:
         return _Failure(type(error).__name__, (error.field, error.problem))
     except SpinepathError as error:
