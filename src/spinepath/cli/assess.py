@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             status = max(status, 1)
             continue
         if args.json:
-            documents.append({"file": label, "patient": record.patient.id, **assessment.to_dict()})
+            documents.append({"file": label, **assessment.to_dict()})
         else:
             print("\n".join(render(assessment, record, label)))
     if args.json:
@@ -96,8 +96,7 @@ def render(assessment: Assessment, record: PatientRecord, label: str, width: int
     width = width or min(shutil.get_terminal_size((100, 24)).columns, 120)
     flags = "; ".join(assessment.red_flags) or "none"
     lines = [
-        f"{label}: patient {record.patient.id}, as of {assessment.as_of}, "
-        f"profile {assessment.profile}",
+        f"{label}: as of {assessment.as_of}, profile {assessment.profile}",
         f"Phase: {assessment.phase.label}",
         *_wrapped(f"Red flags: {flags}", width, "  "),
         "",
