@@ -200,8 +200,8 @@ class PathwayStateMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def step(self, data: st.DataObject) -> None:
         """One move, drawn by ``weights`` from the moves that would do something now."""
-        moves = tuple(m for m in self._moves if m in _ALWAYS or self._can(m))
-        move = data.draw(st.sampled_from(moves), label="move")
+        possible = {m for m in set(self._moves) if m in _ALWAYS or self._can(m)}
+        move = data.draw(st.sampled_from([m for m in self._moves if m in possible]), label="move")
         getattr(self, move)(data)
 
     # -- moves --------------------------------------------------------------------------------
