@@ -36,11 +36,13 @@ def test_a_valid_record_is_summarised(capsys: pytest.CaptureFixture[str]) -> Non
     assert err == ""
     lines = out.splitlines()
     assert lines[0] == f"{TWO_LEVEL}: valid"
-    assert "patient pt-0001, female, born 1968-04-12" in out
+    assert "patient: female, born 1968-04-12" in out
+    assert "pt-0001" not in out  # ids stay out of the output
+    assert "cesi-1" not in out
     assert "age 55 at the last event; 5 events from 2023-12-02 to 2024-02-19" in out
     assert "events: cesi 1, clinical_visit 2, imaging_study 1, outcome_report 1" in out
     assert (
-        "2024-01-22 cesi interlaminar C7-T1 left [cesi-1]: relief 20% (NRS 7 -> 6) for 10 days"
+        "2024-01-22 cesi interlaminar C7-T1 left [events[2]]: relief 20% (NRS 7 -> 6) for 10 days"
         in out
     )
 

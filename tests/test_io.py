@@ -277,7 +277,7 @@ def test_cross_field_errors_carry_the_object_path() -> None:
     data = document()
     data["events"][3]["intervention_id"] = "visit-1"
     assert problems_of(data) == (
-        "events[3].intervention_id: 'visit-1' is a clinical_visit, not an intervention",
+        "events[3].intervention_id: names events[1], a clinical_visit, not an intervention",
     )
     data = document()
     data["events"][2]["approach"] = "transforaminal"

@@ -333,9 +333,46 @@ def test_invalid_documents_from_legal_records_are_refused(text: str) -> None:
         spinepath.loads(text, PatientRecord)
 
 
+def _named(problem: str, path: str) -> bool:
+    """Whether ``problem`` (``path: what is wrong``) is about ``path`` or a part of it."""
+    where = problem.split(": ", 1)[0]
+    return where == path or where.startswith((f"{path}.", f"{path}["))
+
+
+@pytest.mark.parametrize("flaw", sps.DOCUMENT_FLAWS)
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_loads_names_the_path_of_every_flaw(flaw: str, data: st.DataObject) -> None:
+    flawed = data.draw(sps.invalid_documents_with_flaw(flaws=(flaw,)))
+    assert flawed.flaw == flaw
+    with pytest.raises(InvalidDocument) as refused:
+        spinepath.loads(flawed.document, PatientRecord)
+    if flaw == "malformed":
+        assert flawed.path == ""
+        return
+    problems = refused.value.problems
+    assert any(_named(p, flawed.path) for p in problems), (flawed.path, problems)
+
+
+def test_flawed_documents_are_the_invalid_documents() -> None:
+    records = st.just(PatientRecord(spinepath.examples.load("occipital-headache").patient))
+    flawed = sample(sps.invalid_documents_with_flaw(flaws=("missing field",), records=records), 5)
+    assert {f.path for f in flawed} <= {
+        "schema_version",
+        "patient",
+        "patient.id",
+        "patient.birth_date",
+        "patient.sex",
+    }
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        flawed[0].path = "x"  # type: ignore[misc]
+
+
 def test_invalid_documents_refuse_unknown_flaws() -> None:
     with pytest.raises(ValueError, match="flaws"):
         sps.invalid_documents(flaws=("typo",))
+    with pytest.raises(ValueError, match="flaws"):
+        sps.invalid_documents_with_flaw(flaws=())
 
 
 def test_invalid_documents_cover_json_that_parses() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spinepath import anatomy, examples
+from spinepath._privacy import debug_reprs
 from spinepath.anatomy import (
     FacetJoint,
     Foramen,
@@ -69,6 +70,7 @@ __all__ = [
     "apply",
     "assess",
     "check",
+    "debug_reprs",
     "diagram",
     "evaluate",
     "make_event",

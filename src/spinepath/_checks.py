@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -121,15 +122,23 @@ def items(
             if not isinstance(member, kind):
                 raise InvalidValue(f"{field}[{i}]", f"expected {names}, got {_name(member)}")
         if unique and len(set(value)) != len(value):
-            seen: set[object] = set()
-            for member in value:
+            seen: dict[object, int] = {}
+            for j, member in enumerate(value):
                 if member in seen:
-                    raise InvalidValue(field, f"{member!s} is listed twice")
-                seen.add(member)
+                    raise InvalidValue(field, _twice(member, seen[member], j))
+                seen[member] = j
         if ordered and list(value) != sorted(value):
             raise InvalidValue(field, "must be in anatomical order, from the skull down")
 
     return check
+
+
+def _twice(member: object, first: int, again: int) -> str:
+    """What is wrong with a duplicate: enum members and values are named, plain text
+    (identifiers, free text) never is, only where it is."""
+    if isinstance(member, str) and not isinstance(member, enum.Enum):
+        return f"is listed twice (entries {first} and {again} are the same)"
+    return f"{member!s} is listed twice"
 
 
 def text(max_length: int) -> Check[Any]:

@@ -35,7 +35,7 @@ from spinepath.rules import PROFILES, profile_named
 __all__ = ["register", "render", "run"]
 
 _JSON_SHAPE = """with --json, standard output is one JSON object whatever the number of files:
-  {"files": [{"file": NAME, "status": "assessed", "patient": ID, "assessment": {...}},
+  {"files": [{"file": NAME, "status": "assessed", "assessment": {...}},
              {"file": NAME, "status": "invalid", "problems": [...], "total": N,
               "complete": true},
              {"file": NAME, "status": "unreadable", "reason": "No such file or directory"}]}"""
@@ -115,7 +115,6 @@ def run(args: argparse.Namespace) -> int:
             {
                 "file": where,
                 "status": "assessed",
-                "patient": record.patient.id,
                 "assessment": assessment.to_dict(),
             }
         )
@@ -137,8 +136,7 @@ def render(assessment: Assessment, record: PatientRecord, label: str, width: int
     width = width or min(shutil.get_terminal_size((100, 24)).columns, 120)
     flags = "; ".join(assessment.red_flags) or "none"
     lines = [
-        f"{label}: patient {record.patient.id}, as of {assessment.as_of}, "
-        f"profile {assessment.profile}",
+        f"{label}: as of {assessment.as_of}, profile {assessment.profile}",
         f"Phase: {assessment.phase.label}",
         *_wrapped(f"Red flags: {flags}", width, "  "),
         "",

@@ -75,9 +75,10 @@ def _validate(name: str) -> int:
 
 
 def summary(record: PatientRecord) -> list[str]:
-    """A few lines describing a record: who, how many events, when, and what was done."""
+    """A few lines describing a record: who, how many events, when, and what was done
+    (without the patient's or the events' ids: events are named by their place)."""
     patient = record.patient
-    lines = [f"patient {patient.id}, {patient.sex}, born {patient.birth_date}"]
+    lines = [f"patient: {patient.sex}, born {patient.birth_date}"]  # ids stay out of output
     if not record.events:
         lines.append("no events")
         return lines
@@ -96,7 +97,8 @@ def summary(record: PatientRecord) -> list[str]:
             target = _target(event)
             outcome = record.outcome_of(event.id)
             result = _outcome(outcome) if outcome else "no outcome reported"
-            lines.append(f"  {event.date} {event.kind}{target} [{event.id}]: {result}")
+            where = f"events[{record.events.index(event)}]"
+            lines.append(f"  {event.date} {event.kind}{target} [{where}]: {result}")
     return lines
 
 

@@ -13,6 +13,7 @@ from typing import ClassVar
 import attrs
 
 from spinepath._checks import a_date, is_a, items, optional, text
+from spinepath._privacy import private_repr
 from spinepath.errors import InvalidValue
 from spinepath.model.exam import NeuroExam
 from spinepath.model.imaging import IMAGING_FINDINGS, ImagingFinding, Modality
@@ -43,12 +44,15 @@ __all__ = [
 class Override:
     """A clinician's recorded decision to proceed off-pathway, kept with the event it allowed.
 
-    ``reason`` is clinical free text: it is stored and exported, never echoed in error messages.
-    ``rules`` lists the rule ids whose preconditions were overridden.
+    ``reason`` is clinical free text: it is stored and exported, never echoed in error messages
+    or reprs. ``rules`` lists the rule ids whose preconditions were overridden (also kept out
+    of reprs and errors: nothing checks that they are only rule ids).
     """
 
-    reason: str = attrs.field(validator=text(1000))
-    rules: tuple[str, ...] = attrs.field(default=(), validator=items(str, unique=True))
+    reason: str = attrs.field(validator=text(1000), repr=private_repr)
+    rules: tuple[str, ...] = attrs.field(
+        default=(), validator=items(str, unique=True), repr=private_repr
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -56,7 +60,7 @@ class Event:
     """Something that happened to the patient on a date. Subclasses are the concrete kinds."""
 
     kind: ClassVar[str] = "event"
-    id: str = attrs.field(validator=identifier)
+    id: str = attrs.field(validator=identifier, repr=private_repr)
     date: dt.date = attrs.field(validator=a_date)
     override: Override | None = attrs.field(default=None, validator=optional(is_a(Override)))
 
@@ -144,7 +148,7 @@ class OutcomeReport(Event):
     """The outcome of an earlier intervention of the same record, named by its id."""
 
     kind: ClassVar[str] = "outcome_report"
-    intervention_id: str = attrs.field(validator=identifier)
+    intervention_id: str = attrs.field(validator=identifier, repr=private_repr)
     outcome: Outcome = attrs.field(validator=is_a(Outcome))
 
 

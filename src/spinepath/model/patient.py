@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from spinepath._checks import a_date, is_a, optional
+from spinepath._privacy import private_repr
 from spinepath.errors import InvalidValue
 
 __all__ = ["AsaClass", "HealthFactors", "Patient", "Sex"]
@@ -65,9 +66,12 @@ class HealthFactors:
 
 @attrs.frozen(kw_only=True)
 class Patient:
-    """A patient as the pathway needs to know them; no names or other identifying free text."""
+    """A patient as the pathway needs to know them; no names or other identifying free text.
 
-    id: str = attrs.field(validator=identifier)
+    The ``id`` is shown as ``<private>`` in reprs (see :func:`spinepath.debug_reprs`).
+    """
+
+    id: str = attrs.field(validator=identifier, repr=private_repr)
     birth_date: dt.date = attrs.field(validator=a_date)
     sex: Sex = attrs.field(validator=is_a(Sex))
     health: HealthFactors = attrs.field(factory=HealthFactors, validator=is_a(HealthFactors))

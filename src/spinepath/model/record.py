@@ -123,11 +123,12 @@ class PatientRecord:
         return event_id in self._by_id
 
     def event(self, event_id: str) -> Event:
-        """The event with this id; KeyError-free: raises InvalidValue when there is none."""
+        """The event with this id; KeyError-free: raises InvalidValue when there is none (the
+        message does not repeat the id: ids stay out of errors)."""
         try:
             return self.events[self._by_id[event_id]]
         except KeyError:
-            raise InvalidValue("event_id", f"no event {event_id!r} in this record") from None
+            raise InvalidValue("event_id", "no event of this record has this id") from None
 
     def of_type(self, kind: type[E]) -> tuple[E, ...]:
         """Events of one type (and its subclasses), oldest first."""
@@ -184,20 +185,16 @@ def _check_event(
             f"{where}.date", f"{event.date} is before the previous event ({previous})"
         )
     if event.id in by_id:
-        raise InvalidRecord(
-            f"{where}.id", f"{event.id!r} is already used by events[{by_id[event.id]}]"
-        )
+        raise InvalidRecord(f"{where}.id", f"is already used by events[{by_id[event.id]}]")
     if isinstance(event, HealthUpdate) and event.health.pregnant and patient.sex is Sex.MALE:
         raise InvalidRecord(f"{where}.health.pregnant", "is true for a patient recorded as male")
     if isinstance(event, OutcomeReport):
         target = by_id.get(event.intervention_id)
         if target is None:
-            raise InvalidRecord(
-                f"{where}.intervention_id", f"{event.intervention_id!r} is not an earlier event"
-            )
+            raise InvalidRecord(f"{where}.intervention_id", "names no earlier event")
         if not isinstance(record.events[target], Intervention):
             raise InvalidRecord(
                 f"{where}.intervention_id",
-                f"{event.intervention_id!r} is a {record.events[target].kind}, not an intervention",
+                f"names events[{target}], a {record.events[target].kind}, not an intervention",
             )
         reported.add(event.intervention_id)  # later reports are follow-ups of the same one

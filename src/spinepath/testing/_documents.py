@@ -5,6 +5,8 @@ broken in one way that is invalid whatever the record held: the text is cut shor
 JSON at all, a value has the wrong JSON type, a value is out of its range, an object gains a
 field no type has, or a required field is removed. Every one of them makes
 ``spinepath.loads(text, spinepath.PatientRecord)`` raise :class:`~spinepath.InvalidDocument`.
+:func:`invalid_documents_with_flaw` also says which flaw and where (the field path ``loads``
+names), so a test can check that an API points at the right field.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from spinepath.io import dumps
+from spinepath.io.problems import join, key
 from spinepath.model import PatientRecord
 
-__all__ = ["DOCUMENT_FLAWS", "invalid_documents"]
+__all__ = ["DOCUMENT_FLAWS", "FlawedDocument", "invalid_documents", "invalid_documents_with_flaw"]
 
 Json = Any
-# A place in a parsed document: the container and the key or index within it.
-Place = tuple[Any, Any]
+# A place in a parsed document: the container, the key or index within it, and its path.
+Place = tuple[Any, Any, str]
 
 _NOT_JSON = (
     "",
@@ -142,21 +146,24 @@ _UNKNOWN_KEYS = ("patient_name", "x_unknown", "notes", "Kind", "ID", "schemaVers
 
 
 def _places(node: Json, keep: Callable[[Any, Any, Json], bool]) -> list[Place]:
-    """Every (container, key) in a parsed document whose value ``keep`` accepts."""
+    """Every (container, key, path) in a parsed document whose value ``keep`` accepts; the
+    path is written as :func:`spinepath.loads` names fields (``events[2].outcome``)."""
     found: list[Place] = []
-    stack: list[Json] = [node]
+    stack: list[tuple[Json, str]] = [(node, "")]
     while stack:
-        current = stack.pop()
+        current, path = stack.pop()
         if isinstance(current, dict):
-            items: list[tuple[Any, Json]] = list(current.items())
+            items: list[tuple[Any, Json, str]] = [
+                (name, value, join(path, key(name))) for name, value in current.items()
+            ]
         elif isinstance(current, list):
-            items = list(enumerate(current))
+            items = [(i, value, f"{path}[{i}]") for i, value in enumerate(current)]
         else:
             continue
-        for key, value in items:
-            if keep(current, key, value):
-                found.append((current, key))
-            stack.append(value)
+        for name, value, where in items:
+            if keep(current, name, value):
+                found.append((current, name, where))
+            stack.append((value, where))
     return found
 
 
@@ -176,12 +183,12 @@ def _wrong_type(value: Json) -> SearchStrategy[Json]:
 
 
 @st.composite
-def _broken(draw: st.DrawFn, document: Json, flaw: str) -> str:
-    """``document`` (a parsed valid record) broken by one ``flaw``, as JSON text."""
+def _broken(draw: st.DrawFn, document: Json, flaw: str) -> tuple[str, str]:
+    """``document`` (a parsed valid record) broken by one ``flaw``, as JSON text, and the
+    path of the field the flaw is in."""
     if flaw == "wrong type":
-        place = draw(st.sampled_from(_places(document, lambda c, k, v: True)))
-        container, key = place
-        container[key] = draw(_wrong_type(container[key]))
+        container, name, path = draw(st.sampled_from(_places(document, lambda c, k, v: True)))
+        container[name] = draw(_wrong_type(container[name]))
     elif flaw == "out of range":
         places = _places(
             document,
@@ -191,17 +198,18 @@ def _broken(draw: st.DrawFn, document: Json, flaw: str) -> str:
                 and not isinstance(v, bool)
             ),
         )
-        container, key = draw(st.sampled_from(places))
-        if key == "grade":
-            choices = _GRADES[type(container[key])]
+        container, name, path = draw(st.sampled_from(places))
+        if name == "grade":
+            choices = _GRADES[type(container[name])]
         else:
-            choices = tuple(c for c in _OUT_OF_RANGE[key] if c != container[key])
-        container[key] = draw(st.sampled_from(choices))
+            choices = tuple(c for c in _OUT_OF_RANGE[name] if c != container[name])
+        container[name] = draw(st.sampled_from(choices))
     elif flaw == "unknown field":
-        objects = [document, *(v for c, k in _places(document, _is_object) for v in (c[k],))]
-        target = draw(st.sampled_from(objects))
+        objects = [(document, ""), *((c[k], p) for c, k, p in _places(document, _is_object))]
+        target, where = draw(st.sampled_from(objects))
         name = draw(st.sampled_from(tuple(k for k in _UNKNOWN_KEYS if k not in target)))
         target[name] = draw(st.sampled_from((None, 1, "x", [], {})))
+        path = join(where, key(name))
     else:  # missing field
         places = _places(
             document,
@@ -209,10 +217,10 @@ def _broken(draw: st.DrawFn, document: Json, flaw: str) -> str:
                 isinstance(c, dict) and k in _REQUIRED and (c.get("kind"), k) not in _OPTIONAL_IN
             ),
         )
-        container, key = draw(st.sampled_from(places))
-        del container[key]
+        container, name, path = draw(st.sampled_from(places))
+        del container[name]
     indent = draw(st.sampled_from((None, 2)))
-    return json.dumps(document, indent=indent, ensure_ascii=draw(st.booleans()))
+    return json.dumps(document, indent=indent, ensure_ascii=draw(st.booleans())), path
 
 
 def _is_object(_: Any, __: Any, value: Json) -> bool:
@@ -239,6 +247,60 @@ DOCUMENT_FLAWS = ("malformed", "wrong type", "out of range", "unknown field", "m
 """The kinds of flaw :func:`invalid_documents` can put in a document."""
 
 
+@attrs.frozen
+class FlawedDocument:
+    """A JSON text with one flaw, what the flaw is and where.
+
+    ``path`` is the field the flaw is in, written as :func:`spinepath.loads` names fields
+    (``events[2].outcome.relief_percent``, ``patient.notes``, ``schema_version``), or ``""``
+    for a ``"malformed"`` document (the text as a whole). ``loads`` names that path or a part
+    of it (a bad segment in ``segments`` may be named ``segments[0]``).
+    """
+
+    document: str
+    flaw: str
+    path: str
+
+
+def _checked(flaws: tuple[str, ...]) -> None:
+    unknown = sorted(set(flaws) - set(DOCUMENT_FLAWS))
+    if not flaws or unknown:
+        raise ValueError(f"flaws must be drawn from {DOCUMENT_FLAWS}, not {unknown or flaws}")
+
+
+def invalid_documents_with_flaw(
+    *,
+    flaws: tuple[str, ...] = DOCUMENT_FLAWS,
+    records: SearchStrategy[PatientRecord] | None = None,
+) -> SearchStrategy[FlawedDocument]:
+    """The documents of :func:`invalid_documents`, each as a :class:`FlawedDocument` that
+    also gives its ``flaw`` (one of ``flaws``) and the ``path`` of the field it is in, so a
+    test can check that an API reports the right field::
+
+        @given(invalid_documents_with_flaw(flaws=("out of range", "missing field")))
+        def test_the_form_marks_the_bad_field(flawed):
+            assert form_errors(flawed.document).keys() == {flawed.path}
+    """
+    _checked(flaws)
+    if records is None:
+        from spinepath.testing.strategies import arbitrary_records
+
+        records = arbitrary_records(max_events=6)
+    drawn_records = records
+
+    @st.composite
+    def build(draw: st.DrawFn) -> FlawedDocument:
+        record = draw(drawn_records)
+        text = dumps(record)
+        flaw = draw(st.sampled_from(flaws))
+        if flaw == "malformed":
+            return FlawedDocument(draw(_malformed(text)), flaw, "")
+        broken, path = draw(_broken(json.loads(text), flaw))
+        return FlawedDocument(broken, flaw, path)
+
+    return build()
+
+
 def invalid_documents(
     *,
     flaws: tuple[str, ...] = DOCUMENT_FLAWS,
@@ -252,22 +314,7 @@ def invalid_documents(
     trailing garbage, a duplicate key, not JSON, not an object), ``"wrong type"`` (a string
     where a number belongs, an array for an object, ...), ``"out of range"`` (an NRS of 11, a
     relief of 140%, segment ``C9-10``, 30 February), ``"unknown field"`` or ``"missing field"``.
+    :func:`invalid_documents_with_flaw` gives the same documents with their flaw and path.
     """
-    unknown = sorted(set(flaws) - set(DOCUMENT_FLAWS))
-    if not flaws or unknown:
-        raise ValueError(f"flaws must be drawn from {DOCUMENT_FLAWS}, not {unknown or flaws}")
-    if records is None:
-        from spinepath.testing.strategies import arbitrary_records
-
-        records = arbitrary_records(max_events=6)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> str:
-        record = draw(records)
-        text = dumps(record)
-        flaw = draw(st.sampled_from(flaws))
-        if flaw == "malformed":
-            return draw(_malformed(text))
-        return draw(_broken(json.loads(text), flaw))
-
-    return build()
+    _checked(flaws)
+    return invalid_documents_with_flaw(flaws=flaws, records=records).map(lambda f: f.document)

@@ -13,7 +13,8 @@ Single values (:func:`patients`, :func:`symptoms`, :func:`neuro_exams`,
 :func:`actions`, :func:`profiles`) are valid by construction and reach the edges of their
 ranges. :func:`patient_records` generates legal histories by walking the engine itself, so
 every event in them is one :func:`spinepath.apply` accepts at its date.
-:func:`invalid_documents` generates JSON that :func:`spinepath.loads` must refuse.
+:func:`invalid_documents` generates JSON that :func:`spinepath.loads` must refuse, and
+:func:`invalid_documents_with_flaw` says what the flaw is and which field path it is in.
 
 With spinepath installed, ``st.from_type(T)`` finds these strategies for every domain type
 without importing this module (spinepath registers them through Hypothesis's entry point).
@@ -40,7 +41,12 @@ from spinepath.pathway import Assessment, Option, Phase, Reason, assess
 from spinepath.rules.actions import ActionKind
 from spinepath.rules.profiles import CONSENSUS_2022, Profile
 from spinepath.testing import _values
-from spinepath.testing._documents import DOCUMENT_FLAWS, invalid_documents
+from spinepath.testing._documents import (
+    DOCUMENT_FLAWS,
+    FlawedDocument,
+    invalid_documents,
+    invalid_documents_with_flaw,
+)
 from spinepath.testing._values import *  # noqa: F403  (the single-value strategies, re-exported)
 from spinepath.testing._values import (
     EVENT_STRATEGIES,
@@ -54,10 +60,12 @@ from spinepath.testing._walk import walk_records
 __all__ = [
     "DOCUMENT_FLAWS",
     "EVENT_STRATEGIES",
+    "FlawedDocument",
     "MODEL_STRATEGIES",
     "arbitrary_records",
     "assessments",
     "invalid_documents",
+    "invalid_documents_with_flaw",
     "model_values",
     "options",
     "patient_records",
