@@ -71,13 +71,23 @@ def test_conditions_in_words_nest_like_the_expression() -> None:
     assert "      - **not:** an earlier RFA at any joint of the target (`rfa_prior`)" in words
 
 
-def test_pathway_md_has_the_diagram_every_phase_and_transition() -> None:
+def test_pathway_md_has_the_diagram_every_phase_and_move() -> None:
     text = pathway_reference.render_markdown()
-    assert "```mermaid\nstateDiagram-v2\n" in text
+    assert "```mermaid\nflowchart TB\n" in text
     for phase in Phase:
         assert f"| `{phase.value}` | {phase.label} |" in text
-    for t in TRANSITIONS:
-        assert f"| {t.source.label} | {t.target.label} | {', '.join(t.rules)} | {t.label} |" in text
+    moves = text[text.index("## Every move") :]
+    rows = [line.split(" | ") for line in moves.splitlines() if line.startswith("| ")][1:]
+    for t in TRANSITIONS:  # each move is on a row: from its phase, or from any other phase
+        assert any(
+            row[0] == f"| {t.target.label}"
+            and (row[1] == "any other phase" or t.source.label in row[1].split(", "))
+            and row[2] == t.label
+            and row[3] == ", ".join(t.rules)
+            and row[4] == ("yes |" if t.override else "no |")
+            for row in rows
+        ), t
+    assert f"{len(TRANSITIONS)} moves between two phases" in moves
 
 
 # -- the walk-through ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The pathway reference (``docs/pathway.md``): phases, transitions and the diagram.
+"""The pathway reference (``docs/pathway.md``): phases, the main path, every move and the diagram.
 
 Generated from the machine definition so that it cannot drift from what :func:`phase_of` and
 :func:`diagram` do. Regenerate with::
@@ -9,14 +9,15 @@ Generated from the machine definition so that it cannot drift from what :func:`p
 from __future__ import annotations
 
 from spinepath.pathway.diagram import diagram
-from spinepath.pathway.machine import ACTION_PHASE, ENTRY, TRANSITIONS
+from spinepath.pathway.machine import ACTION_PHASE, ENTRY, MAIN_PATH, TRANSITIONS, Cause, grouped
 from spinepath.pathway.phases import Phase
 
 __all__ = ["render_markdown"]
 
 
 def render_markdown() -> str:
-    """Phases with the actions that lead into each, the transitions, and the Mermaid diagram."""
+    """Phases with the actions that lead into each, the main path, every move, and the Mermaid
+    diagram."""
     lines = [
         "# The pathway as a phase machine",
         "",
@@ -24,10 +25,18 @@ def render_markdown() -> str:
         "     python -m spinepath.pathway.reference > docs/pathway.md -->",
         "",
         f"A record starts in *{ENTRY.label}*. Each recorded action moves the patient into its "
-        "phase; a reported outcome can move them on (adequate, lasting relief to maintenance, a "
-        "failed CESI to re-evaluation, an operation's outcome to post-operative follow-up). The "
-        "rule ids on each transition name the rules of `pathway.md` behind it; see "
+        "phase, whatever phase they are in; a reported outcome can move them on (adequate, "
+        "lasting relief to maintenance, a failed CESI to re-evaluation, an operation's outcome "
+        "to post-operative follow-up). So every phase can move to every other. The engine judges "
+        "an action by the facts of the record, never by its phase: a move is on the pathway when "
+        "the rules that speak of its action allow it for this record, and needs a recorded "
+        "override when they do not (no move is legal only with an override in every record). "
+        "The rule ids on each move name the rules of `pathway.md` behind it; see "
         "[rules.md](rules.md) for the rules themselves.",
+        "",
+        "The diagram draws the main path (the article's order) thick, moves an outcome makes in "
+        "blue, and moves that need an override dashed. A move that can be made from every other "
+        "phase is drawn once, from *any other phase*.",
         "",
         "```mermaid",
         diagram("mermaid").rstrip(),
@@ -43,13 +52,39 @@ def render_markdown() -> str:
         lines.append(f"| `{phase.value}` | {phase.label} | {actions} |")
     lines += [
         "",
-        "## Transitions",
+        "## The main path",
         "",
-        "| from | to | rules | why |",
-        "|---|---|---|---|",
+        "| from | to | made by | rules | why |",
+        "|---|---|---|---|---|",
     ]
-    for t in TRANSITIONS:
-        lines.append(f"| {t.source.label} | {t.target.label} | {', '.join(t.rules)} | {t.label} |")
+    for source, target, cause, why in MAIN_PATH:
+        for t in TRANSITIONS:
+            if t.main and (t.source, t.target, t.cause) == (source, target, cause):
+                rules = ", ".join(t.rules)
+                lines.append(f"| {source.label} | {target.label} | {t.label} | {rules} | {why} |")
+    lines += [
+        "",
+        "## Every move",
+        "",
+        f"{len(TRANSITIONS)} moves between two phases, "
+        f"{sum(t.cause is Cause.ACTION for t in TRANSITIONS)} made by actions and "
+        f"{sum(t.cause is Cause.OUTCOME for t in TRANSITIONS)} by outcomes; "
+        f"{sum(t.override for t in TRANSITIONS)} need an override. An action that keeps the "
+        "patient in their phase (updated imaging during re-evaluation) is not a move.",
+        "",
+        "| to | from | made by | rules | needs an override |",
+        "|---|---|---|---|---|",
+    ]
+    for group in grouped(TRANSITIONS):
+        if group.from_every_other_phase:
+            sources = "any other phase"
+        else:
+            sources = ", ".join(p.label for p in group.sources)
+        override = "yes" if group.override else "no"
+        lines.append(
+            f"| {group.target.label} | {sources} | {group.label} | {', '.join(group.rules)} "
+            f"| {override} |"
+        )
     return "\n".join(lines) + "\n"
 
 
