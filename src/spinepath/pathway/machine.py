@@ -61,6 +61,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _T(P.MAINTENANCE, P.CESI_OUTCOME, ("S0",), "pain returns: repeat injection"),
     _T(P.MAINTENANCE, P.RE_EVALUATION, ("S1",), "pain returns: re-evaluate"),
 )
+"""The drawn edges of the phase machine (what :func:`diagram` and ``docs/pathway.md`` show)."""
 
 
 def phase_of(record: PatientRecord, profile: Profile, upto: int | None = None) -> Phase:
