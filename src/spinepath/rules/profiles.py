@@ -3,7 +3,7 @@
 Sources disagree (a positive medial branch block is >50% relief on one block in the 2022
 multisociety consensus, >=80% on two comparative blocks for payers), so the disagreement ships
 as named profiles rather than one silent number. Derive your own with :meth:`Profile.derive`.
-Figures and grades come from ``shared/spec/evidence.md``.
+``docs/evidence.md`` lists every figure with its source and grade.
 
 ``STRICT_PAYER`` is the consensus with payer criteria laid on top: where a payer figure is looser
 than the consensus one (12 weeks of relief before a repeat RFA against 3 months), the stricter
@@ -33,7 +33,8 @@ __all__ = [
 
 
 class Grade(enum.StrEnum):
-    """How sure we are of a figure (evidence.md): read in the source, secondary, or neither."""
+    """How sure we are of a figure's source: read in it, seen second-hand, or neither (see
+    ``docs/evidence.md``)."""
 
     READ = "read"
     SECONDARY = "secondary"
@@ -231,6 +232,8 @@ CONSENSUS_2022 = Profile(
     mcid_ndi_points=_fig(7.5, "NDI 0-50 points", YOUNG_NDI, R),
     adequate_relief=_fig(Threshold.at_least(50), PCT, STATPEARLS_CESI, R),
 )
+"""The default profile: the 2022 multisociety consensus on cervical facet interventions
+(Hurley et al.), with the epidural limits payers commonly apply."""
 
 STRICT_PAYER = CONSENSUS_2022.derive(
     "strict-payer",
@@ -248,8 +251,11 @@ STRICT_PAYER = CONSENSUS_2022.derive(
     repeat_rfa_min_interval_days=_fig(183, "days", MEDICARE_FACET + " (6 months)", S),
     rfa_max_per_12_months=_fig(2, "per region", MEDICARE_FACET, S),
 )
+"""The consensus with payer criteria laid on top (two comparative blocks of >=80% relief,
+repeat-RFA and injection limits); never looser than :data:`CONSENSUS_2022`."""
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (CONSENSUS_2022, STRICT_PAYER)}
+"""The shipped profiles by name (see :func:`profile_named`)."""
 
 
 def profile_named(name: str) -> Profile:
