@@ -50,7 +50,8 @@ from spinepath.rules import (
     profile_named,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+"""This release of spinepath; the package metadata reads its version from here."""
 
 __all__ = [
     "CONSENSUS_2022",

@@ -138,6 +138,7 @@ class Side(enum.StrEnum):
 
 
 LATERAL_SIDES = frozenset({Side.LEFT, Side.RIGHT})
+"""The sides a sided target (a facet joint, a foramen, a spinal nerve) can be on."""
 
 
 def lateral(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -99,9 +99,12 @@ AnyEvent = (
 """Every concrete event type; JSON documents tag each with its ``kind``."""
 
 EVENT_TYPES: tuple[type[Event], ...] = AnyEvent.__args__
+"""The members of :data:`AnyEvent`, every concrete event type, as a tuple."""
+
 INTERVENTION_TYPES: tuple[type[Intervention], ...] = tuple(
     t for t in EVENT_TYPES if issubclass(t, Intervention)
 )
+"""The event types that are interventions (injections, blocks, ablations, operations, ...)."""
 
 __all__ = [
     "EVENT_TYPES",

@@ -66,6 +66,8 @@ class Event:
 
 
 class VisitPurpose(enum.StrEnum):
+    """Why a clinical visit took place (S1 re-evaluation, follow-up after a treatment, ...)."""
+
     INTAKE = "intake"
     RE_EVALUATION = "re_evaluation"
     FOLLOW_UP = "follow_up"
@@ -91,6 +93,8 @@ class PostureReview(Event):
 
 
 class ImagingReason(enum.StrEnum):
+    """Why updated imaging was ordered (S2 changed symptoms, S12 red flags, ...)."""
+
     SYMPTOMS_CHANGED = "symptoms_changed"
     RED_FLAG = "red_flag"
     PRE_OPERATIVE = "pre_operative"
@@ -131,6 +135,8 @@ class ImagingStudy(Event):
 
 
 class Urgency(enum.StrEnum):
+    """How soon a surgical consultation is needed: urgent on red flags (S12), else routine."""
+
     URGENT = "urgent"
     ROUTINE = "routine"
 
@@ -161,6 +167,8 @@ class HealthUpdate(Event):
 
 
 class DischargeReason(enum.StrEnum):
+    """Why active treatment ended."""
+
     ADEQUATE_RELIEF = "adequate_relief"
     PATIENT_CHOICE = "patient_choice"
     LOST_TO_FOLLOW_UP = "lost_to_follow_up"

@@ -48,6 +48,8 @@ class HerniationZone(enum.StrEnum):
 
 
 class StenosisGrade(enum.StrEnum):
+    """How narrow a stenosed canal or foramen is."""
+
     MILD = "mild"
     MODERATE = "moderate"
     SEVERE = "severe"
@@ -109,6 +111,8 @@ class FacetArthropathy:
 
 
 class InstabilityKind(enum.StrEnum):
+    """Abnormal motion between vertebrae, or one slipped on the next."""
+
     INSTABILITY = "instability"
     SPONDYLOLISTHESIS = "spondylolisthesis"
 
@@ -138,3 +142,4 @@ IMAGING_FINDINGS: tuple[type[ImagingFinding], ...] = (
     FacetArthropathy,
     Instability,
 )
+"""Every kind of imaging finding an :class:`ImagingStudy` can report."""

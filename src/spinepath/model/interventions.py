@@ -58,11 +58,15 @@ class Intervention(Event):
 
 
 class Approach(enum.StrEnum):
+    """The route of an epidural injection; a transforaminal one is aimed at one side."""
+
     INTERLAMINAR = "interlaminar"
     TRANSFORAMINAL = "transforaminal"
 
 
 class Steroid(enum.StrEnum):
+    """The steroid injected (dexamethasone is the non-particulate one)."""
+
     DEXAMETHASONE = "dexamethasone"
     TRIAMCINOLONE = "triamcinolone"
     METHYLPREDNISOLONE = "methylprednisolone"
@@ -243,6 +247,8 @@ class SpinalCordStimulatorImplant(Intervention):
 
 
 class RegenerativeKind(enum.StrEnum):
+    """The kind of regenerative therapy (S10)."""
+
     PLATELET_RICH_PLASMA = "platelet_rich_plasma"
     BONE_MARROW_CONCENTRATE = "bone_marrow_concentrate"
     PROLOTHERAPY = "prolotherapy"

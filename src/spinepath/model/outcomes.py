@@ -55,6 +55,8 @@ _SERIOUS = frozenset(
 
 
 class FunctionalChange(enum.StrEnum):
+    """How the patient's function changed after an intervention."""
+
     IMPROVED = "improved"
     UNCHANGED = "unchanged"
     WORSE = "worse"

@@ -356,8 +356,10 @@ RULES: tuple[Rule, ...] = (
         citation="J Orthop Surg Res 2020 meta-analysis; Hilibrand 1999 via Jack et al. 2016",
     ),
 )
+"""The rule catalogue S0-S16 as values, in order; checked when the module is imported."""
 
 RULE_IDS: tuple[str, ...] = tuple(f"S{i}" for i in range(17))
+"""The ids of the pathway's rules, S0 to S16; every one has at least one rule part."""
 
 _BY_KIND: dict[ActionKind, tuple[Rule, ...]] = {
     kind: tuple(r for r in RULES if kind in r.actions) for kind in ActionKind

@@ -67,6 +67,7 @@ class FactDefinition:
 
 
 FACTS: dict[str, FactDefinition] = {}
+"""Every named fact the rule conditions can use, by name (filled as the facts are defined)."""
 
 
 def _fact(

@@ -3,7 +3,7 @@
 Sources disagree (a positive medial branch block is >50% relief on one block in the 2022
 multisociety consensus, >=80% on two comparative blocks for payers), so the disagreement ships
 as named profiles rather than one silent number. Derive your own with :meth:`Profile.derive`.
-Figures and grades come from ``shared/spec/evidence.md``.
+``docs/evidence.md`` lists every figure with its source and grade.
 
 ``STRICT_PAYER`` is the consensus with payer criteria laid on top: where a payer figure is looser
 than the consensus one (12 weeks of relief before a repeat RFA against 3 months), the stricter
@@ -33,7 +33,8 @@ __all__ = [
 
 
 class Grade(enum.StrEnum):
-    """How sure we are of a figure (evidence.md): read in the source, secondary, or neither."""
+    """How sure we are of a figure's source: read in it, seen second-hand, or neither (see
+    ``docs/evidence.md``)."""
 
     READ = "read"
     SECONDARY = "secondary"
@@ -291,6 +292,8 @@ CONSENSUS_2022 = Profile(
         A,
     ),
 )
+"""The default profile: the 2022 multisociety consensus on cervical facet interventions
+(Hurley et al.), with the epidural limits payers commonly apply."""
 
 STRICT_PAYER = CONSENSUS_2022.derive(
     "strict-payer",
@@ -309,8 +312,11 @@ STRICT_PAYER = CONSENSUS_2022.derive(
     rfa_max_per_12_months=_fig(2, "per region", MEDICARE_FACET, S),
     surgery_min_arm_pain=_fig(4, "NRS 0-10", FUSION_LCD + " (VAS >=4 for >=12 weeks)", R),
 )
+"""The consensus with payer criteria laid on top (two comparative blocks of >=80% relief,
+repeat-RFA and injection limits); never looser than :data:`CONSENSUS_2022`."""
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (CONSENSUS_2022, STRICT_PAYER)}
+"""The shipped profiles by name (see :func:`profile_named`)."""
 
 
 def profile_named(name: str) -> Profile:

@@ -198,6 +198,7 @@ class Cohort:
 
 
 DEFAULT_COHORT = Cohort()
+"""The cohort :func:`~spinepath.sim.simulate` uses unless given one (illustrative figures)."""
 
 
 @attrs.define(kw_only=True)

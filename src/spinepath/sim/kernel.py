@@ -62,6 +62,7 @@ F64 = npt.NDArray[np.float64]
 Frame = dict[str, npt.NDArray[Any]]
 
 ENGINES = ("fast", "record")
+"""The ways :func:`~spinepath.sim.simulate` can run: the fast path, or record by record."""
 _KIND = {kind: i for i, kind in enumerate(KINDS)}
 _PACKED = np.dtype([(name, t) for name, t in COLUMNS.items()])
 

@@ -1,7 +1,7 @@
 """The simulation's parameters: response probabilities, durations of relief, complication rates,
 rates of progression and delays, each an :class:`Estimate` naming its source.
 
-Figures come from ``shared/spec/evidence.md`` where it has one (CESI response about 50%, RFA
+Figures are published ones where a source gives one (CESI response about 50%, RFA
 success 56-74%, RFA relief median 263 days, GON relief about 27 days, SCS trial 23 of 35,
 adjacent segment disease about 3% a year, ...); every other default is graded ``assumption`` and
 says why it is what it is. Override any value in code (``DEFAULT_PARAMETERS.derive(
@@ -330,14 +330,14 @@ DEFAULT_PARAMETERS = Parameters(
     snrb_sensitivity=_p(
         0.85,
         P,
-        "assumption: evidence.md has no authoritative SNRB figure (working definition)",
+        "assumption: no authoritative SNRB figure was found (a working definition)",
         A,
         Beta.from_mean(0.85, 30),
     ),
     snrb_false_positive=_p(
         0.20,
         P,
-        "assumption: evidence.md has no authoritative SNRB figure (working definition)",
+        "assumption: no authoritative SNRB figure was found (a working definition)",
         A,
         Beta.from_mean(0.20, 30),
     ),
@@ -387,7 +387,7 @@ DEFAULT_PARAMETERS = Parameters(
     medication_response=_p(
         0.35,
         P,
-        "assumption: evidence.md has no gabapentinoid figure for cervical radicular pain",
+        "assumption: no published gabapentinoid figure for cervical radicular pain was found",
         A,
         Beta.from_mean(0.35, 20),
     ),
@@ -422,12 +422,12 @@ DEFAULT_PARAMETERS = Parameters(
     regenerative_response=_p(
         0.30,
         P,
-        "assumption: evidence.md has no figure; the article only mentions it",
+        "assumption: no published figure was found",
         A,
         Beta.from_mean(0.30, 10),
     ),
     regenerative_relief_median_days=_p(
-        180, D, "assumption: evidence.md has no figure", A, LogNormal(180, 0.3)
+        180, D, "assumption: no published figure was found", A, LogNormal(180, 0.3)
     ),
     surgery_acceptance=_p(
         0.80,
@@ -508,7 +508,8 @@ DEFAULT_PARAMETERS = Parameters(
     post_operative_follow_up_days=_p(90, D, "assumption: outcome judged at three months", A),
     delay_sigma=_p(0.3, L, "assumption: spread of every delay around its median", A),
 )
-"""The shipped parameter set (figures from evidence.md, the rest marked as assumptions)."""
+"""The shipped parameter set (published figures where found, the rest marked as assumptions;
+all listed in ``docs/evidence.md``)."""
 
 
 # -- reading parameter files ----------------------------------------------------------------------

@@ -22,7 +22,6 @@ from spinepath.sim.results import Results
 
 __all__ = ["PHASE_COLOURS", "kaplan_meier_figure", "sankey_figure"]
 
-# One colour per column, colour-blind safe (Okabe-Ito), outcomes in greys and a green.
 PHASE_COLOURS: dict[str, str] = {
     "entry": "#999999",
     Phase.RE_EVALUATION.value: "#56B4E9",
@@ -34,6 +33,7 @@ PHASE_COLOURS: dict[str, str] = {
     "discharged": "#7F7F7F",
     "in care": "#BBBBBB",
 }
+"""One colour per Sankey column, colour-blind safe (Okabe-Ito); outcomes in greys and a green."""
 
 _COLUMNS: tuple[tuple[str, str], ...] = (
     ("entry", "Failed CESI"),

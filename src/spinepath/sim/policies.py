@@ -123,9 +123,11 @@ class _Named:
 def policy(name: str, *, memoizable: bool = False) -> Callable[[PolicyFunction], Policy]:
     """Decorator naming a policy function (and declaring it memoizable when it is)::
 
-    @sim.policy("imaging-first", memoizable=True)
-    def imaging_first(assessment, context):
-        ...
+        @sim.policy("imaging-first", memoizable=True)
+        def imaging_first(assessment, context):
+            ...
+
+    The function returns an ``Option``, an ``Action`` or ``None``, as any policy does.
     """
     if not isinstance(name, str) or not name.strip():
         raise InvalidValue("name", "a policy needs a non-blank name")
@@ -244,6 +246,7 @@ POLICIES: dict[str, Policy] = {
 
 
 def policy_named(name: str) -> Policy:
+    """A shipped policy by name (see :data:`POLICIES`); an unknown name raises InvalidValue."""
     try:
         return POLICIES[name]
     except KeyError:

@@ -287,39 +287,42 @@ def relief_percents() -> SearchStrategy[float]:
 # -- anatomy ------------------------------------------------------------------------------------
 
 
-def _members(name: str, values: Any, doc: str) -> Callable[[], SearchStrategy[Any]]:
-    """The strategy function ``name`` (documented by ``doc``) that draws one of ``values``."""
-    strategy = st.sampled_from(values)
-
-    def members() -> SearchStrategy[Any]:
-        return strategy
-
-    members.__name__ = members.__qualname__ = name
-    members.__doc__ = doc
-    members.__annotations__["return"] = f"SearchStrategy[{type(next(iter(values))).__name__}]"
-    return members
+_VERTEBRAE = st.sampled_from(Vertebra)
+_SEGMENTS = st.sampled_from(Segment)
+_NERVE_ROOTS = st.sampled_from(NerveRoot)
+_SIDES = st.sampled_from(Side)
+_LATERAL_SIDES = st.sampled_from(_LATERAL)
+_NERVES = st.sampled_from(Nerve)
 
 
-vertebrae: Callable[[], SearchStrategy[Vertebra]] = _members(
-    "vertebrae", Vertebra, "A cervical vertebra C1-C7, or T1."
-)
-segments: Callable[[], SearchStrategy[Segment]] = _members(
-    "segments", Segment, "A motion segment C2-3 ... C7-T1 (both ends included)."
-)
-nerve_roots: Callable[[], SearchStrategy[NerveRoot]] = _members(
-    "nerve_roots", NerveRoot, "A cervical nerve root C1-C8."
-)
-sides: Callable[[], SearchStrategy[Side]] = _members(
-    "sides", Side, "Any side: left, right, bilateral or central."
-)
-lateral_sides: Callable[[], SearchStrategy[Side]] = _members(
-    "lateral_sides",
-    _LATERAL,
-    "Left or right: the side of a sided target such as a facet joint or a foramen.",
-)
-nerves: Callable[[], SearchStrategy[Nerve]] = _members(
-    "nerves", Nerve, "A peripheral nerve the pathway blocks directly (the greater occipital nerve)."
-)
+def vertebrae() -> SearchStrategy[Vertebra]:
+    """A cervical vertebra C1-C7, or T1."""
+    return _VERTEBRAE
+
+
+def segments() -> SearchStrategy[Segment]:
+    """A motion segment C2-3 ... C7-T1 (both ends included)."""
+    return _SEGMENTS
+
+
+def nerve_roots() -> SearchStrategy[NerveRoot]:
+    """A cervical nerve root C1-C8."""
+    return _NERVE_ROOTS
+
+
+def sides() -> SearchStrategy[Side]:
+    """Any side: left, right, bilateral or central."""
+    return _SIDES
+
+
+def lateral_sides() -> SearchStrategy[Side]:
+    """Left or right: the side of a sided target such as a facet joint or a foramen."""
+    return _LATERAL_SIDES
+
+
+def nerves() -> SearchStrategy[Nerve]:
+    """A peripheral nerve the pathway blocks directly (the greater occipital nerve)."""
+    return _NERVES
 
 
 @_cached
