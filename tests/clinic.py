@@ -77,6 +77,7 @@ from spinepath.model import (
     SpinalCordStimulatorImplant,
     SpinalCordStimulatorTrial,
     StenosisGrade,
+    Steroid,
     SurgicalConsultation,
     Symptoms,
     Trajectory,
@@ -414,11 +415,17 @@ class Clinic:
             )
         )
 
-    def snrb(self, day: int, target: str) -> Clinic:
+    def snrb(self, day: int, target: str, *, steroid_mg: float | None = None) -> Clinic:
+        """A block of one root; ``steroid_mg`` adds that much dexamethasone to the anaesthetic."""
         n = nerve(target)
         return self.add(
             SelectiveNerveRootBlock(
-                id=self._id("snrb"), date=self.day(day), root=n.root, side=n.side
+                id=self._id("snrb"),
+                date=self.day(day),
+                root=n.root,
+                side=n.side,
+                steroid=Steroid.DEXAMETHASONE if steroid_mg is not None else None,
+                steroid_dose_mg=steroid_mg,
             )
         )
 

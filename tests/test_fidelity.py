@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from clinic import (
     Clinic,
     Do,
     blocked,
     exam,
+    foraminal,
     herniation,
     left_c6_radiculopathy,
     option,
@@ -14,7 +17,14 @@ from clinic import (
     right_facet_pain,
 )
 from spinepath import Phase, assess
-from spinepath.model import NeckDisabilityIndex
+from spinepath.errors import InvalidValue
+from spinepath.io import dumps, loads
+from spinepath.model import (
+    AsaClass,
+    NeckDisabilityIndex,
+    PatientRecord,
+    SelectiveNerveRootBlock,
+)
 from spinepath.pathway import Status
 from spinepath.rules.profiles import CONSENSUS_2022, STRICT_PAYER
 from spinepath.rules.state import lasting_figures
@@ -392,3 +402,150 @@ def test_item4_texts_about_past_blocks_name_their_date_and_result() -> None:
     assert (
         "a negative MBB at C5-6 right (MBB 2024-03-18: 30% relief, negative, below >50% relief)"
     ) in " | ".join(r.text for r in mbb.reasons)
+
+
+# -- item 8: nerve root blocks and steroid -----------------------------------------------------
+
+
+def _two_roots() -> Clinic:
+    """Left C6 and C7 radicular pain, foraminal stenosis at C5-6 and C6-7, a failed CESI."""
+    return (
+        Clinic(birth="1969-06-01", sex="male")
+        .intake(0, arm=7, neck=3, radiating=["left C6", "left C7"], onset=-60)
+        .mri(5, foraminal("C5-6", "left"), foraminal("C6-7", "left"))
+        .cesi(14, "interlaminar", "C6-7", "central")
+        .outcome(pain_before=7, pain_after=6, relief=10, day=42)
+        .re_evaluation(45, arm=7, neck=3, radiating=["left C6", "left C7"])
+    )
+
+
+def test_item8_what_a_root_block_injected_is_recorded_and_round_trips() -> None:
+    record = _two_roots().snrb(50, "left C6", steroid_mg=4).record
+    block = record.events[-1]
+    assert isinstance(block, SelectiveNerveRootBlock)
+    assert block.with_steroid
+    assert block.steroid_dose_mg == 4.0
+    assert loads(dumps(record), PatientRecord) == record
+    with pytest.raises(InvalidValue, match="steroid_dose_mg"):
+        SelectiveNerveRootBlock(
+            id="x", date=record.last_date, root=block.root, side=block.side, steroid_dose_mg=4
+        )
+
+
+def test_item8_no_block_at_a_root_shortly_after_a_steroid_there() -> None:
+    clinic = (
+        _two_roots()
+        .snrb(50, "left C6", steroid_mg=4)
+        .outcome(pain_before=7, pain_after=3, relief=60, concordant=True, day=50)
+    )
+    a = assess(clinic.record, as_of=clinic.day(55))
+    blocked(
+        a,
+        Do.snrb("left C6"),
+        "S3",
+        "steroid injected at left C6 on 2024-02-27, 5 days ago (this profile waits 14 days "
+        "before a diagnostic block there)",
+    )
+    # another root is not affected; a transforaminal CESI at C7 blocks C7 for 14 days
+    injected = clinic.cesi(56, "transforaminal", "C6-7", "left").outcome(
+        pain_before=7, pain_after=6, relief=10, day=60
+    )
+    blocked(
+        assess(injected.record, as_of=injected.day(60)),
+        Do.snrb("left C7"),
+        "S3",
+        "steroid injected at left C7 on 2024-03-04, 4 days ago (this profile waits 14 days",
+    )
+    assert (
+        option(assess(injected.record, as_of=injected.day(71)), Do.snrb("left C7")).status
+        is not Status.BLOCKED
+    )
+
+
+def test_item8_a_block_with_steroid_counts_toward_epidural_limits_in_the_payer_profile() -> None:
+    clinic = _two_roots().snrb(50, "left C6", steroid_mg=4)
+    cesi = Do.cesi("transforaminal", "C5-6", "left")
+    payer = option(assess(clinic.record, STRICT_PAYER, as_of=clinic.day(55)), cesi)
+    assert payer.status is Status.BLOCKED
+    assert any(
+        "only 5 days since the last epidural injection (minimum 14)" in r.text for r in payer.failed
+    )
+    consensus = option(assess(clinic.record, CONSENSUS_2022, as_of=clinic.day(55)), cesi)
+    assert not any("since the last epidural injection" in r.text for r in consensus.failed)
+    plain = _two_roots().snrb(50, "left C6")  # anaesthetic only: never counted
+    assert not any(
+        "since the last epidural injection" in r.text
+        for r in option(assess(plain.record, STRICT_PAYER, as_of=plain.day(55)), cesi).failed
+    )
+
+
+# -- item 9: surgery and stimulation in the right order; CT myelography -------------------------
+
+
+def _radicular_blocks_failed() -> Clinic:
+    """Left C6 radicular pain from a foraminal herniation; an SNRB confirmed the root and the
+    targeted transforaminal injection failed (blocks failed, S10)."""
+    return (
+        left_c6_radiculopathy()
+        .outcome(pain_before=7, pain_after=6, relief=15)
+        .re_evaluation(56, arm=7, neck=3, radiating=["left C6"], quality_of_life="severe")
+        .snrb(60, "left C6")
+        .outcome(pain_before=7, pain_after=1, relief=85, concordant=True, day=60)
+        .cesi(80, "transforaminal", "C5-6", "left")
+        .outcome(pain_before=7, pain_after=6, relief=10, day=110)
+    )
+
+
+def test_item9_a_stimulator_trial_needs_surgery_considered_for_a_correlating_lesion() -> None:
+    clinic = _radicular_blocks_failed()
+    blocked(
+        assess(clinic.record),
+        Do.scs_trial(),
+        "S10",
+        "surgery not yet considered (left C6 compressed and symptomatic, and no surgical "
+        "opinion on record)",
+    )
+    seen = clinic.consult(115)
+    trial = option(assess(seen.record), Do.scs_trial())
+    assert trial.status is not Status.BLOCKED, [str(r) for r in trial.failed]
+    unfit = clinic.health_update(115, asa_class=AsaClass.V)
+    assert option(assess(unfit.record), Do.scs_trial()).status is not Status.BLOCKED
+
+
+def test_item9_ct_myelography_is_offered_when_mri_is_contraindicated() -> None:
+    plain = failed_cesi_without_imaging()
+    recommended(assess(plain.record), Do.imaging("mri"), "S2")
+    assert option(assess(plain.record), Do.imaging("ct_myelography")).status is Status.ALLOWED
+    paced = plain.health_update(50, mri_contraindicated=True)
+    a = assess(paced.record)
+    blocked(a, Do.imaging("mri"), "S2", "MRI contraindicated (recorded in the health factors)")
+    ct = recommended(a, Do.imaging("ct_myelography"), "S2")
+    assert "CT myelography is the imaging of choice (MRI contraindicated" in ct.reasons[0].text
+
+
+def failed_cesi_without_imaging() -> Clinic:
+    return (
+        Clinic(birth="1960-01-01", sex="female")
+        .intake(0, arm=6, neck=3, radiating=["right C7"], onset=-50)
+        .cesi(14, "interlaminar", "C7-T1", "central")
+        .outcome(pain_before=6, pain_after=6, relief=0, day=42)
+    )
+
+
+def test_item9_the_payer_profile_needs_the_compression_graded() -> None:
+    clinic = (
+        Clinic(birth="1962-01-01", sex="male")
+        .intake(0, arm=8, neck=3, radiating=["left C6"], onset=-200, quality_of_life="severe")
+        .mri(5, foraminal("C5-6", "left", "mild"))
+        .consult(20)
+    )
+    fusion = Do.acdf("C5-6")
+    consensus = option(assess(clinic.record), fusion)
+    assert not any("imaging does not correlate" in r.text for r in consensus.failed)
+    blocked(
+        assess(clinic.record, STRICT_PAYER),
+        fusion,
+        "S13",
+        "only mild stenosis at C5-6 left foramen (this profile needs a herniation or stenosis "
+        "graded moderate or severe)",
+    )

@@ -19,7 +19,7 @@ from spinepath import dumps, loads
 from spinepath.anatomy import Side
 from spinepath.errors import MAX_PROBLEMS, InvalidDocument
 from spinepath.examples import load
-from spinepath.io import converter, structure
+from spinepath.io import DEFAULT_MAX_CONTAINERS, converter, structure
 from spinepath.io.converter import MAX_FAILURES, problem_budget
 from spinepath.io.jsontext import MAX_FLOAT_LENGTH, MAX_INTEGER_DIGITS, nesting_depth, parse
 from spinepath.model import PatientRecord
@@ -265,3 +265,20 @@ def test_a_problem_list_is_capped_where_it_is_made() -> None:
     assert str(renamed).startswith(f"invalid parameters: {MAX_PROBLEMS + 1} problems\n")
     assert InvalidDocument(["only"]).problems == ("only",)
     assert str(InvalidDocument(["only"])) == "invalid document: 1 problem\n  only"
+
+
+def test_millions_of_arrays_and_objects_are_refused_before_parsing() -> None:
+    # two million empty objects in one array: refused by the pre-scan, not built as dicts
+    text = '{"schema_version": 2, "events": [' + ",".join(["{}"] * 2_000_000) + "]}"
+    with pytest.raises(InvalidDocument) as raised:
+        loads(text, PatientRecord, max_size=len(text))
+    assert raised.value.problems == (
+        f"document has {2_000_002} arrays and objects, over the limit of {DEFAULT_MAX_CONTAINERS}",
+    )
+    # brackets inside strings are not arrays; the limit is a keyword argument
+    quoted = '{"schema_version": 2, "patient": "' + "[" * 50 + '"}'
+    with pytest.raises(InvalidDocument) as raised:
+        loads(quoted, PatientRecord, max_containers=2)
+    assert "arrays and objects" not in str(raised.value)
+    with pytest.raises(InvalidDocument, match=r"over the limit of 1$"):
+        loads('{"a": []}', PatientRecord, max_containers=1)

@@ -380,9 +380,6 @@ def _mutations(doc: dict[str, Any]) -> list[tuple[str, Callable[[dict[str, Any]]
     ]
     if len(events) >= 2:
         found.append(("duplicate id", lambda d: d["events"][1].update(id=events[0]["id"])))
-    reported = [e["intervention_id"] for e in events if e["kind"] == "outcome_report"]
-    if reported:
-        found.append(("second outcome", lambda d: _events(d).append(_report(d, reported[0]))))
     return found
 
 

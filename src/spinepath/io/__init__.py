@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from spinepath.io.converter import converter, make_converter
 from spinepath.io.document import dumps, loads, structure, unstructure
-from spinepath.io.jsontext import DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE
+from spinepath.io.jsontext import DEFAULT_MAX_CONTAINERS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE
 from spinepath.io.migrations import CURRENT_VERSION
 
 __all__ = [
     "CURRENT_VERSION",
+    "DEFAULT_MAX_CONTAINERS",
     "DEFAULT_MAX_DEPTH",
     "DEFAULT_MAX_SIZE",
     "converter",

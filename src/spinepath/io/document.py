@@ -15,7 +15,12 @@ import attrs
 
 from spinepath.errors import MAX_PROBLEMS, InvalidDocument
 from spinepath.io.converter import converter, problem_budget, tagged_types
-from spinepath.io.jsontext import DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE, parse
+from spinepath.io.jsontext import (
+    DEFAULT_MAX_CONTAINERS,
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_SIZE,
+    parse,
+)
 from spinepath.io.migrations import CURRENT_VERSION, VERSION_KEY, upgrade
 from spinepath.io.problems import describe, key, problems
 
@@ -68,17 +73,18 @@ def loads(
     *,
     max_size: int = DEFAULT_MAX_SIZE,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    max_containers: int = DEFAULT_MAX_CONTAINERS,
 ) -> T:
     """Read a ``cls`` from a JSON document written by :func:`dumps` (or by hand).
 
     Older schema versions are upgraded as they are read. Anything wrong (malformed JSON,
     duplicate keys, a missing or unknown field, a wrong type, an impossible value, events that
-    contradict each other, a document too large or too deep) raises
+    contradict each other, a document too large, too deep or of too many arrays and objects) raises
     :class:`~spinepath.errors.InvalidDocument` listing the problems found with their paths
     (the first 100, then how many more). The work is bounded by the size of the text, whatever
     it holds: a document with thousands of problems is read only until a thousand are found.
     """
-    document = parse(text, max_size=max_size, max_depth=max_depth)
+    document = parse(text, max_size=max_size, max_depth=max_depth, max_containers=max_containers)
     if not isinstance(document, dict):
         raise InvalidDocument([f"expected a JSON object, got {describe(document)}"])
     body = upgrade(document)

@@ -22,6 +22,7 @@ from spinepath.errors import MAX_PROBLEMS, InvalidDocument
 from spinepath.io.problems import quoted
 
 __all__ = [
+    "DEFAULT_MAX_CONTAINERS",
     "DEFAULT_MAX_DEPTH",
     "DEFAULT_MAX_SIZE",
     "MAX_FLOAT_LENGTH",
@@ -35,6 +36,11 @@ DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 
 DEFAULT_MAX_DEPTH = 64
 """Deepest nesting of arrays and objects read by default; a record needs about six."""
+
+DEFAULT_MAX_CONTAINERS = 1_000_000
+"""Most arrays and objects read by default. A record of 10 MiB holds about 150,000 (its events
+with their findings and outcomes); a text of millions of empty brackets is refused before the
+parser builds millions of Python lists and dicts."""
 
 MAX_INTEGER_DIGITS = 30
 """Longest integer literal read; no field of the model needs more than a few digits."""
@@ -75,6 +81,7 @@ def parse(
     *,
     max_size: int = DEFAULT_MAX_SIZE,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    max_containers: int = DEFAULT_MAX_CONTAINERS,
 ) -> Any:
     """Parse one JSON document strictly; raises InvalidDocument listing what is wrong."""
     if isinstance(text, bytes | bytearray):
@@ -90,7 +97,7 @@ def parse(
         raise InvalidDocument([f"expected JSON text, got {type(text).__name__}"])
     elif len(text) > max_size:
         raise InvalidDocument([f"document is {len(text)} characters, over the limit of {max_size}"])
-    hooks = _prescan(text, max_depth)
+    hooks = _prescan(text, max_depth, max_containers)
     duplicates = _Duplicates()
     try:
         value = json.loads(text, object_pairs_hook=duplicates.pairs, **hooks)
@@ -107,12 +114,17 @@ def parse(
     return value
 
 
-def _prescan(text: str, max_depth: int) -> dict[str, Any]:
-    """Refuse nesting deeper than ``max_depth`` without recursing (or parsing) at all; the
-    number hooks the parser needs for this text (none when no number literal can break a
-    limit, so that a text of a million numbers is not a million Python calls)."""
+def _prescan(text: str, max_depth: int, max_containers: int) -> dict[str, Any]:
+    """Refuse nesting deeper than ``max_depth``, and more than ``max_containers`` arrays and
+    objects, without recursing (or parsing) at all; the number hooks the parser needs for this
+    text (none when no number literal can break a limit, so that a text of a million numbers
+    is not a million Python calls)."""
     outside = _outside_strings(text)
     opening = outside.count("[") + outside.count("{")
+    if opening > max_containers:
+        raise InvalidDocument(
+            [f"document has {opening} arrays and objects, over the limit of {max_containers}"]
+        )
     if opening > max_depth and _steps_depth(outside) > max_depth:
         raise InvalidDocument([f"document is nested deeper than {max_depth} levels"])
     hooks: dict[str, Any] = {"parse_constant": _parse_constant}

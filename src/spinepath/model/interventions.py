@@ -107,13 +107,30 @@ class CervicalEpiduralSteroidInjection(Intervention):
 
 @attrs.frozen(kw_only=True)
 class SelectiveNerveRootBlock(Intervention):
-    """Local anaesthetic on one root under fluoroscopy, to find the pain generator (S3)."""
+    """Local anaesthetic on one root under fluoroscopy, to find the pain generator (S3).
+
+    ``steroid`` (with ``steroid_dose_mg``) records a block given with a corticosteroid as well
+    as the anaesthetic; None is anaesthetic only. A block with steroid is an epidural steroid
+    injection too: a profile may count it toward the epidural limits and intervals.
+    """
 
     kind: ClassVar[str] = "selective_nerve_root_block"
     diagnostic: ClassVar[bool] = True
     epidural: ClassVar[bool] = True
     root: NerveRoot = attrs.field(validator=is_a(NerveRoot))
     side: Side = attrs.field(validator=lateral)
+    steroid: Steroid | None = attrs.field(default=None, validator=optional(is_a(Steroid)))
+    steroid_dose_mg: float | None = attrs.field(
+        default=None, converter=real, validator=optional(number(0.001, 200))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.steroid_dose_mg is not None and self.steroid is None:
+            raise InvalidValue("steroid_dose_mg", "is given but steroid is none (anaesthetic only)")
+
+    @property
+    def with_steroid(self) -> bool:
+        return self.steroid is not None
 
     @property
     def nerve(self) -> SpinalNerve:

@@ -58,6 +58,8 @@ class HealthFactors:
     pregnant: bool = attrs.field(default=False, validator=is_a(bool))
     active_infection: bool = attrs.field(default=False, validator=is_a(bool))
     asa_class: AsaClass | None = attrs.field(default=None, validator=optional(is_a(AsaClass)))
+    mri_contraindicated: bool = attrs.field(default=False, validator=is_a(bool))
+    """An MRI-unsafe implant or device, or another recorded contraindication to MRI."""
 
     @property
     def bleeding_risk(self) -> bool:

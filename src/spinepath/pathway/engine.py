@@ -51,6 +51,7 @@ _FIXED: tuple[Action, ...] = (
     Action(kind=K.DISCHARGE),
     Action(kind=K.RE_EVALUATION),
     Action(kind=K.IMAGING, modality=Modality.MRI),
+    Action(kind=K.IMAGING, modality=Modality.CT_MYELOGRAPHY),  # when MRI is contraindicated
     Action(kind=K.POSTURE_REVIEW),
     Action(kind=K.MEDICATION_TRIAL),  # a gabapentinoid: either drug is the same choice (S8)
     Action(kind=K.ADVANCED_PHYSICAL_THERAPY),

@@ -100,24 +100,40 @@ RULES: tuple[Rule, ...] = (
         id="S2",
         title="Updated imaging when symptoms change",
         actions=(K.IMAGING,),
-        favours=F("symptoms_changed")
-        | F("deficit_since_imaging")
-        | (F("cesi_failed") & ~F("imaging_on_record")),
+        favours=(
+            F("symptoms_changed")
+            | F("deficit_since_imaging")
+            | (F("cesi_failed") & ~F("imaging_on_record"))
+        )
+        & F("modality_of_choice"),
         rationale="Changed or worsening symptoms, or a progressive or severe deficit, call for "
-        "updated MRI or CT to look for progression of a disc herniation or stenosis.",
-        citation=SEED,
+        "updated MRI or CT to look for progression of a disc herniation or stenosis; CT "
+        "myelography when MRI is contraindicated.",
+        citation=f"{SEED}; ACR Appropriateness Criteria, cervical neck pain or radiculopathy "
+        "(CT myelography when MRI is contraindicated)",
+    ),
+    Rule(
+        id="S2",
+        title="No MRI when it is contraindicated",
+        actions=(K.IMAGING,),
+        scope=F("mri_ordered"),
+        requires=F("mri_safe"),
+        rationale="An MRI-unsafe implant or another recorded contraindication rules MRI out; "
+        "CT myelography shows the compression instead.",
+        citation="ACR Appropriateness Criteria, cervical neck pain or radiculopathy",
     ),
     Rule(
         id="S3",
         title="Diagnostic selective nerve root block",
         actions=(K.SELECTIVE_NERVE_ROOT_BLOCK,),
-        requires=SAFE_FLUORO,
+        requires=SAFE_FLUORO & F("no_recent_steroid_at_root"),
         favours=F("several_candidate_roots")
         & F("root_candidate")
         & ~F("snrb_done")
         & ~F("adequate_relief"),
         rationale="When imaging shows more than one possible source, anaesthetic on one root "
-        "identifies the generator: prompt relief of the index pain confirms that root.",
+        "identifies the generator: prompt relief of the index pain confirms that root. A "
+        "steroid injected there shortly before would confound the block.",
         citation=f"{SEED}; positive SNRB threshold from the active profile",
     ),
     Rule(
@@ -221,11 +237,13 @@ RULES: tuple[Rule, ...] = (
         id="S10",
         title="Advanced interventional: spinal cord stimulator trial",
         actions=(K.SPINAL_CORD_STIMULATOR_TRIAL,),
-        requires=F("blocks_failed") & ~F("scs_implanted") & SAFE_NEEDLE,
+        requires=F("blocks_failed") & ~F("scs_implanted") & F("surgery_considered") & SAFE_NEEDLE,
         favours=F("radicular_pain") & ~F("scs_trial_done") & ~F("adequate_relief"),
         rationale="When RFA and the other blocks fail, spinal cord stimulation may be "
-        "considered, starting with a trial.",
-        citation="seed article; Shanthanna et al., RAPM 2023 (SCS guideline)",
+        "considered, starting with a trial; where a compressive lesion correlates with the "
+        "symptoms, surgery is considered first (a surgeon consulted, or not fit for it).",
+        citation="seed article; Shanthanna et al., RAPM 2023 (SCS guideline); Medicare NCD 160.7 "
+        "(other modalities, surgery included, tried or judged unsuitable)",
     ),
     Rule(
         id="S10",

@@ -21,6 +21,7 @@ from spinepath.model import (
     HeadachePattern,
     HealthFactors,
     Medication,
+    Modality,
     PatientRecord,
     Urgency,
 )
@@ -330,6 +331,52 @@ def _symptoms_changed(f: Facts, _: Action) -> bool:
 )
 def _deficit_since_imaging(f: Facts, _: Action) -> bool:
     return f.state.surgical.deficit_since_imaging
+
+
+@_fact(
+    "modality_of_choice",
+    "the imaging of choice for this patient: MRI, or CT myelography when MRI is "
+    "contraindicated (S2)",
+    "{modality} is the imaging of choice ({why})",
+    "{modality} is not the imaging of choice ({why})",
+    detail=lambda f, a: {"modality": _modality(a), "why": _mri_why(f)},
+    target=True,
+)
+def _modality_of_choice(f: Facts, a: Action) -> bool:
+    if f.state.safety.mri_contraindicated:
+        return a.modality is Modality.CT_MYELOGRAPHY
+    return a.modality is Modality.MRI
+
+
+@_fact(
+    "mri_safe",
+    "no contraindication to MRI recorded (S2)",
+    "no contraindication to MRI recorded",
+    "MRI contraindicated (recorded in the health factors)",
+)
+def _mri_safe(f: Facts, _: Action) -> bool:
+    return not f.state.safety.mri_contraindicated
+
+
+@_fact(
+    "mri_ordered",
+    "the imaging action is an MRI",
+    "an MRI",
+    "not an MRI",
+    target=True,
+)
+def _mri_ordered(f: Facts, a: Action) -> bool:
+    return a.modality is Modality.MRI
+
+
+def _modality(a: Action) -> str:
+    return "MRI" if a.modality is Modality.MRI else "CT myelography"
+
+
+def _mri_why(f: Facts) -> str:
+    if f.state.safety.mri_contraindicated:
+        return "MRI contraindicated (recorded in the health factors)"
+    return "no contraindication to MRI recorded"
 
 
 @_fact(
@@ -661,8 +708,10 @@ def _epidural_detail(f: Facts) -> dict[str, Any]:
     within_six = f.epidurals_within(HALF_YEAR_DAYS)
     extra = "" if six is None else f", {within_six} in 6 months (limit {six})"
     n12 = f.epidurals_within(YEAR_DAYS)
+    blocks = f.within(f.state.cesi.counted_blocks, YEAR_DAYS)
+    counted = f" ({blocks} of them SNRBs with steroid)" if blocks else ""
     return {
-        "n12": f"{n12} epidural injection{'' if n12 == 1 else 's'}",
+        "n12": f"{n12} epidural injection{'' if n12 == 1 else 's'}{counted}",
         "max12": p.epidural_max_per_12_months.value,
         "six": extra,
     }
@@ -766,6 +815,34 @@ def _candidate_detail(f: Facts, a: Action) -> dict[str, str]:
 )
 def _snrb_done(f: Facts, a: Action) -> bool:
     return a.nerve is not None and a.nerve in f.state.snrb.done
+
+
+@_fact(
+    "no_recent_steroid_at_root",
+    "no steroid injected at the target root within the profile's days before a diagnostic "
+    "block there (S3)",
+    "{why}",
+    "{why}",
+    detail=lambda f, a: {"why": _steroid_why(f, a)},
+    target=True,
+)
+def _no_recent_steroid_at_root(f: Facts, a: Action) -> bool:
+    days = f.days_since(f.state.cesi.steroid_at(a.nerve))
+    return days is None or days >= f.profile.snrb_after_steroid_days.value
+
+
+def _steroid_why(f: Facts, a: Action) -> str:
+    wait = f.profile.snrb_after_steroid_days.value
+    day = f.state.cesi.steroid_at(a.nerve)
+    if day is None:
+        return f"no steroid injected at {a.nerve} on record"
+    days = f.days_since(day)
+    if days is not None and days < wait:
+        return (
+            f"steroid injected at {a.nerve} on {day.isoformat()}, {days} days ago (this profile "
+            f"waits {wait} days before a diagnostic block there)"
+        )
+    return f"last steroid at {a.nerve} on {day.isoformat()}, {days} days ago (at least {wait})"
 
 
 @_fact(
@@ -1119,11 +1196,14 @@ def _correlating(f: Facts, a: Action) -> dict[Segment, list[str]]:
     myelopathic = f.state.surgical.myelopathic
     sides = (a.foramen.side,) if a.foramen is not None else sorted(LATERAL_SIDES)
     levels: dict[Segment, list[str]] = {}
+    graded = f.profile.surgery_graded_compression.value
     for segment in a.segments:
         reasons = levels[segment] = []
         for side in sides:
             foramen = Foramen(segment, side)
             if foramen in imaging.foraminal_lesions and foramen.nerve in symptomatic:
+                if graded and foramen in imaging.mild_foramina:
+                    continue  # a payer asks for moderate or severe stenosis (or a herniation)
                 reasons.append(f"{foramen} compresses symptomatic {foramen.nerve}")
         if a.foramen is None and segment in imaging.cord_compression_segments and myelopathic:
             reasons.append(f"cord compression at {segment} with myelopathy")
@@ -1138,9 +1218,76 @@ def _correlation_why(f: Facts, a: Action) -> str:
         return "; ".join(reasons)
     if not f.state.imaging.has_findings:
         return "no imaging findings"
+    mild = ""
+    if f.profile.surgery_graded_compression.value:
+        found = sorted(
+            str(foramen)
+            for foramen in f.state.imaging.mild_foramina
+            if foramen.segment in a.segments
+            and foramen.nerve in f.state.presentation.symptomatic_nerves
+        )
+        if found:
+            mild = (
+                f"; only mild stenosis at {', '.join(found)} (this profile needs a herniation or "
+                "stenosis graded moderate or severe)"
+            )
     if reasons:
-        return f"no lesion at {missing} matches the symptoms"
-    return "no lesion at the target matches the symptoms"
+        return f"no lesion at {missing} matches the symptoms{mild}"
+    return f"no lesion at the target matches the symptoms{mild}"
+
+
+@_fact(
+    "compression_correlates",
+    "radicular pain with a compressed symptomatic root, or myelopathy with cord compression, "
+    "on imaging (S10, S13)",
+    "a compressive lesion correlates with the symptoms ({why})",
+    "no compressive lesion correlating with the symptoms on record",
+    detail=lambda f, _: {"why": ", ".join(_compressions(f)) or "none"},
+)
+def _compression_correlates(f: Facts, _: Action) -> bool:
+    return bool(_compressions(f))
+
+
+def _compressions(f: Facts) -> list[str]:
+    p, imaging, s = f.state.presentation, f.state.imaging, f.state.surgical
+    found = [
+        f"{n} compressed and symptomatic"
+        for n in imaging.implicated_nerves
+        if p.radicular and n in p.symptomatic_nerves
+    ]
+    if s.myelopathic and imaging.cord_compression_segments:
+        cord = ", ".join(str(x) for x in sorted(imaging.cord_compression_segments))
+        found.append(f"cord compression at {cord} with myelopathy")
+    return found
+
+
+@_fact(
+    "surgery_considered",
+    "surgery considered before a stimulator: no correlating compressive lesion, a surgeon "
+    "consulted, an operation done, or not fit for surgery (S10)",
+    "surgery considered ({why})",
+    "surgery not yet considered ({why})",
+    detail=lambda f, _: {"why": _considered_why(f)},
+)
+def _surgery_considered(f: Facts, _: Action) -> bool:
+    s = f.state.surgical
+    return (
+        not _compressions(f) or s.ever_consulted or s.operated or not f.state.safety.fit_for_surgery
+    )
+
+
+def _considered_why(f: Facts) -> str:
+    s = f.state.surgical
+    if s.ever_consulted:
+        return "a surgeon has been consulted"
+    if s.operated:
+        return "operated on"
+    if not f.state.safety.fit_for_surgery:
+        return f"not fit for surgery (ASA {_asa(f.state.safety.health)})"
+    found = _compressions(f)
+    if not found:
+        return "no compressive lesion correlating with the symptoms on record"
+    return f"{'; '.join(found)}, and no surgical opinion on record"
 
 
 @_fact(

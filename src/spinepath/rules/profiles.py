@@ -126,6 +126,14 @@ SEVERE_PAIN = (
     "assumption: severe pain on the common NRS cut-points (mild 1-4, moderate 5-6, severe "
     "7-10; Serlin et al., Pain 1995, not read) counts as debilitating"
 )
+SNRB_STEROID = (
+    "assumption: a diagnostic block is counted as an epidural steroid injection only when a "
+    "payer counts it; the consensus sets no such rule"
+)
+SNRB_AFTER_STEROID = (
+    "assumption: a steroid at a root in the last 14 days (eviCore CMM-200's minimum interval "
+    "between epidural injections) confounds a diagnostic block there"
+)
 YOUNG_NDI = "Young et al., Spine J 2009; Cleland et al., Arch Phys Med Rehabil 2008;89:69"
 
 
@@ -143,6 +151,11 @@ def _count(low: int, optional_: bool = False) -> Any:
         integer(low)(instance, attribute, value.value)
 
     return check
+
+
+def _switch(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Figure) or not isinstance(value.value, bool):
+        raise InvalidValue(attribute.name, "expected a Figure holding true or false")
 
 
 def _real(low: float) -> Any:
@@ -172,6 +185,8 @@ class Profile:
     epidural_max_per_6_months: Figure = attrs.field(validator=_count(1, optional_=True))
     epidural_min_interval_days: Figure = attrs.field(validator=_count(0))
     repeat_cesi_requires_prior_relief: Figure = attrs.field(validator=_threshold)
+    snrb_steroid_counts_as_epidural: Figure = attrs.field(validator=_switch)
+    snrb_after_steroid_days: Figure = attrs.field(validator=_count(0))
     # S3/S5: a positive selective nerve root block
     snrb_positive_relief: Figure = attrs.field(validator=_threshold)
     # S6: a positive medial branch block, and repeat RFA
@@ -192,6 +207,7 @@ class Profile:
     # S11: failed conservative care before elective surgery
     surgery_conservative_care_days: Figure = attrs.field(validator=_count(0))
     surgery_min_arm_pain: Figure = attrs.field(validator=_count(0, optional_=True))
+    surgery_graded_compression: Figure = attrs.field(validator=_switch)
     # S11: disabling pain, measured (quality of life, NDI, or the worse of arm and neck pain)
     debilitating_ndi_percent: Figure = attrs.field(validator=_real(0))
     debilitating_pain_nrs: Figure = attrs.field(validator=_count(0))
@@ -254,6 +270,8 @@ CONSENSUS_2022 = Profile(
     repeat_cesi_requires_prior_relief=_fig(
         Threshold.at_least(0), PCT, "consensus sets no floor; S0 advises re-evaluation first", A
     ),
+    snrb_steroid_counts_as_epidural=_fig(False, "yes/no", SNRB_STEROID, A),
+    snrb_after_steroid_days=_fig(14, "days", SNRB_AFTER_STEROID, A),
     snrb_positive_relief=_fig(Threshold.at_least(50), PCT, SNRB_WORKING, U),
     mbb_positive_relief=_fig(Threshold.above(50), PCT, HURLEY_2022 + ", Table 22", R),
     mbb_blocks_required=_fig(1, "blocks", HURLEY_2022 + ", Table 22 (single block)", R),
@@ -273,6 +291,9 @@ CONSENSUS_2022 = Profile(
     surgery_min_arm_pain=_fig(
         None, "NRS 0-10", "the consensus sets no arm-pain floor for an operation", A
     ),
+    surgery_graded_compression=_fig(
+        False, "yes/no", "the consensus asks for a correlating lesion, whatever its grade", A
+    ),
     debilitating_ndi_percent=_fig(30.0, "NDI % (0-100)", NDI_BANDS, A),
     debilitating_pain_nrs=_fig(7, "NRS 0-10", SEVERE_PAIN, A),
     mjoa_myelopathy_max=_fig(17, "mJOA 0-18", FEHLINGS + " (mild 15-17)", R),
@@ -283,8 +304,16 @@ CONSENSUS_2022 = Profile(
     mjoa_mcid_severe=_fig(3, "mJOA points", TETREAULT + " (severe)", S),
     severe_weakness_mrc_max=_fig(3, "MRC 0-5", SEVERE_WEAKNESS, A),
     mcid_nrs_points=_fig(2.0, "NRS 0-10 points", FARRAR, R),
-    mcid_ndi_points=_fig(7.5, "NDI 0-50 points", YOUNG_NDI, R),
-    adequate_relief=_fig(Threshold.at_least(50), PCT, STATPEARLS_CESI, R),
+    mcid_ndi_points=_fig(
+        7.5, "NDI 0-50 points", YOUNG_NDI + " (the 0-50 scale of Young not verified)", U
+    ),
+    adequate_relief=_fig(
+        Threshold.at_least(50),
+        PCT,
+        "assumption: the >=50% relief used for CESI response (" + STATPEARLS_CESI + ") applied "
+        "to any treatment without a figure of its own",
+        A,
+    ),
     adequate_relief_days=_fig(
         None,
         "days",
@@ -302,6 +331,12 @@ STRICT_PAYER = CONSENSUS_2022.derive(
     repeat_cesi_requires_prior_relief=_fig(
         Threshold.at_least(50), PCT, MEDICARE_EPIDURAL + " (>=50% sustained improvement)", S
     ),
+    snrb_steroid_counts_as_epidural=_fig(
+        True,
+        "yes/no",
+        MEDICARE_EPIDURAL + " (epidural steroid injections by any approach; unverified for SNRBs)",
+        U,
+    ),
     mbb_positive_relief=_fig(Threshold.at_least(80), PCT, MEDICARE_FACET, S),
     mbb_blocks_required=_fig(2, "comparative blocks", MEDICARE_FACET, S),
     repeat_rfa_prior_relief=_fig(Threshold.at_least(50), PCT, MEDICARE_FACET, S),
@@ -311,6 +346,13 @@ STRICT_PAYER = CONSENSUS_2022.derive(
     repeat_rfa_min_interval_days=_fig(183, "days", MEDICARE_FACET + " (6 months)", S),
     rfa_max_per_12_months=_fig(2, "per region", MEDICARE_FACET, S),
     surgery_min_arm_pain=_fig(4, "NRS 0-10", FUSION_LCD + " (VAS >=4 for >=12 weeks)", R),
+    surgery_graded_compression=_fig(
+        True,
+        "yes/no",
+        FUSION_LCD + " (imaging of significant compression: a herniation, or stenosis graded "
+        "moderate or severe; the grade criterion unverified)",
+        U,
+    ),
 )
 """The consensus with payer criteria laid on top (two comparative blocks of >=80% relief,
 repeat-RFA and injection limits); never looser than :data:`CONSENSUS_2022`."""

@@ -229,6 +229,7 @@ class Safety:
     bleeding_risk: bool = False
     pregnant: bool = False
     fit_for_surgery: bool = True
+    mri_contraindicated: bool = False
     health: HealthFactors = _note(HealthFactors())
 
     @classmethod
@@ -239,6 +240,7 @@ class Safety:
             health.bleeding_risk,
             health.pregnant,
             asa is None or asa <= 4,
+            health.mri_contraindicated,
             health,
         )
 
@@ -268,6 +270,7 @@ class Imaging:
     facet_joints: tuple[FacetJoint, ...] = ()
     compressive_segments: tuple[Segment, ...] = ()
     foraminal_lesions: frozenset[Foramen] = frozenset()
+    mild_foramina: frozenset[Foramen] = frozenset()
     cord_compression_segments: frozenset[Segment] = frozenset()
     instability_segments: frozenset[Segment] = frozenset()
     implicated_nerves: tuple[SpinalNerve, ...] = ()
@@ -292,6 +295,8 @@ class Injections:
     repeat_ok: frozenset[CesiTarget] = frozenset()
     after_snrb: frozenset[SpinalNerve] = frozenset()
     dates: tuple[dt.date, ...] = _date((), "epidural_min_interval_days", YEAR_DAYS, HALF_YEAR_DAYS)
+    steroid_on: tuple[tuple[SpinalNerve, dt.date], ...] = _date((), "snrb_after_steroid_days")
+    counted_blocks: tuple[dt.date, ...] = _note(())
     last_id: str | None = _note()
     first_id: str | None = _note()
     last_outcome: Outcome | None = _note()
@@ -299,6 +304,12 @@ class Injections:
     reported_on: dt.date | None = _note()
     last_at: tuple[tuple[CesiTarget, str, float | None], ...] = _note(())
     nerve_last_on: tuple[tuple[SpinalNerve, dt.date], ...] = _note(())
+
+    def steroid_at(self, nerve: SpinalNerve | None) -> dt.date | None:
+        """The day of the latest steroid injected at ``nerve`` (a transforaminal CESI or an
+        SNRB with steroid), if any."""
+        day: dt.date | None = _lookup(self.steroid_on, nerve)
+        return day
 
 
 @attrs.frozen(cache_hash=True)
@@ -396,6 +407,7 @@ class Surgical:
     fused: frozenset[Segment] = frozenset()
     operated: bool = False
     consulted: bool = False
+    ever_consulted: bool = False
     red_flags: tuple[str, ...] = ()
     unanswered: tuple[str, ...] = ()
     mild_myelopathy: bool = False
@@ -811,6 +823,17 @@ def _imaging(
         or (isinstance(f, DiscHerniation) and f.zone is not HerniationZone.CENTRAL)
         for side in f.side.lateral
     )
+    graded: dict[Foramen, int] = {}  # the worst lesion at a foramen: stenosis rank, herniation 3
+    for f in findings:
+        if isinstance(f, ForaminalStenosis):
+            rank = f.grade.rank
+        elif isinstance(f, DiscHerniation) and f.zone is not HerniationZone.CENTRAL:
+            rank = 3
+        else:
+            continue
+        for side in f.side.lateral:
+            foramen = _foramen(f.segment, side)
+            graded[foramen] = max(graded.get(foramen, 0), rank)
     cord: set[Segment] = set()
     for f in findings:
         if isinstance(f, CentralStenosis) and (f.cord_compression or f.cord_signal_change):
@@ -823,6 +846,7 @@ def _imaging(
         facet_joints=tuple(sorted(joints)),
         compressive_segments=tuple(sorted(compressive)),
         foraminal_lesions=foraminal,
+        mild_foramina=frozenset(f for f, rank in graded.items() if rank == 0),
         cord_compression_segments=frozenset(cord),
         instability_segments=frozenset(f.segment for f in findings if isinstance(f, Instability)),
         # nerves compressed on imaging: foraminal or paracentral herniation, foraminal stenosis
@@ -856,11 +880,13 @@ def _cesi(state: FactState, event: CervicalEpiduralSteroidInjection) -> Changes:
     nerve = event.nerve
     after_snrb = c.after_snrb
     nerve_last_on = c.nerve_last_on
+    steroid_on = c.steroid_on
     if nerve is not None:
         first = _lookup(state.snrb.first_on, nerve)
         if first is not None and event.date >= first:
             after_snrb = after_snrb | {nerve}
         nerve_last_on = _replace(nerve_last_on, nerve, event.date)
+        steroid_on = _replace(steroid_on, nerve, event.date)
     return {
         "cesi": _evolve(
             c,
@@ -876,6 +902,7 @@ def _cesi(state: FactState, event: CervicalEpiduralSteroidInjection) -> Changes:
             last_outcome=None,
             last_at=(*(t for t in c.last_at if t[0] != target), (target, event.id, None)),
             nerve_last_on=nerve_last_on,
+            steroid_on=steroid_on,
         ),
         "since_failure": state.since_failure.injected(),
     }
@@ -895,6 +922,13 @@ def _snrb(state: FactState, event: SelectiveNerveRootBlock) -> Changes:
             changes["cesi"] = _evolve(state.cesi, after_snrb=after_snrb | {nerve})
     results = _replace(b.results, nerve, _pending_text("SNRB", event))
     changes["snrb"] = _evolve(b, done=b.done | {nerve}, first_on=first_on, results=results)
+    if event.with_steroid:  # an epidural steroid at that root too
+        c = changes.get("cesi", state.cesi)
+        dates, counted = c.dates, c.counted_blocks
+        if state.profile.snrb_steroid_counts_as_epidural.value:
+            dates, counted = (*dates, event.date), (*counted, event.date)
+        steroid_on = _replace(c.steroid_on, nerve, event.date)
+        changes["cesi"] = _evolve(c, dates=dates, steroid_on=steroid_on, counted_blocks=counted)
     return changes
 
 
@@ -1015,6 +1049,7 @@ def _consultation(state: FactState, event: SurgicalConsultation) -> Changes:
         "surgical": _evolve(
             s,
             consulted=True,
+            ever_consulted=True,
             consulted_at=at,
             consulted_on=event.date,
             unanswered=tuple(text for place, text in s.flags if place > at),
