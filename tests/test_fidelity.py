@@ -428,7 +428,7 @@ def test_item8_what_a_root_block_injected_is_recorded_and_round_trips() -> None:
     assert loads(dumps(record), PatientRecord) == record
     with pytest.raises(InvalidValue, match="steroid_dose_mg"):
         SelectiveNerveRootBlock(
-            id="x", date=record.last_date, root=block.root, side=block.side, steroid_dose_mg=4
+            id="x", date=block.date, root=block.root, side=block.side, steroid_dose_mg=4
         )
 
 
