@@ -376,11 +376,19 @@ def _mutations(doc: dict[str, Any]) -> list[tuple[str, Callable[[dict[str, Any]]
         ("override reason not text", lambda d: d["events"][0].update(override=_reason([MARK]))),
         ("bad event id", lambda d: d["events"][-1].update(id=f"{MARK}!")),
         ("unknown event field", lambda d: d["events"][-1].update(note=MARK)),
-        ("a reference to a visit", lambda d: _events(d).append(_report(d, events[0]["id"]))),
     ]
+    plain = [e["id"] for e in events if e["kind"] in _NOT_INTERVENTIONS]
+    if plain:  # an outcome of an event that is not an intervention
+        found.append(("a reference to a visit", lambda d: _events(d).append(_report(d, plain[0]))))
     if len(events) >= 2:
         found.append(("duplicate id", lambda d: d["events"][1].update(id=events[0]["id"])))
     return found
+
+
+_NOT_INTERVENTIONS = frozenset(
+    {"clinical_visit", "imaging_study", "imaging_order", "posture_review", "health_update"}
+    | {"surgical_consultation", "discharge", "outcome_report"}
+)
 
 
 def _rules(*rules: str) -> dict[str, Any]:
