@@ -20,7 +20,18 @@ Needs the ``sim`` extra (numpy, pandas, pyarrow); :mod:`spinepath.sim.plot` need
 
 from __future__ import annotations
 
+from spinepath.sim.cea import (
+    CostEffectiveness,
+    cea,
+    ceac,
+    dsa,
+    evpi,
+    icers,
+    incremental_nmb,
+    parameter_range,
+)
 from spinepath.sim.cohort import DEFAULT_COHORT, Cohort, Presentation
+from spinepath.sim.compare import Comparison, compare, shares_patients, simulate_arms
 from spinepath.sim.distributions import Beta, Distribution, Gamma, LogNormal, Normal, Uniform
 from spinepath.sim.economics import Costs, Utilities, economics
 from spinepath.sim.kernel import ENGINES
@@ -56,6 +67,8 @@ __all__ = [
     "POLICIES",
     "Beta",
     "Cohort",
+    "Comparison",
+    "CostEffectiveness",
     "Costs",
     "Distribution",
     "Estimate",
@@ -71,20 +84,30 @@ __all__ = [
     "Summary",
     "Uniform",
     "Utilities",
+    "cea",
+    "ceac",
+    "compare",
     "draw_parameters",
+    "dsa",
     "early_surgical_referral",
     "economics",
+    "evpi",
     "exhaust_non_surgical",
     "follow_engine",
+    "icers",
+    "incremental_nmb",
     "kaplan_meier",
     "load_parameters",
     "median_time",
     "no_rfa",
+    "parameter_range",
     "parameters_from_mapping",
     "parameters_from_text",
     "policy",
     "policy_named",
     "psa",
+    "shares_patients",
     "simulate",
+    "simulate_arms",
     "survival_at",
 ]
