@@ -34,6 +34,15 @@ from spinepath.sim.cohort import DEFAULT_COHORT, Cohort, Presentation
 from spinepath.sim.compare import Comparison, compare, shares_patients, simulate_arms
 from spinepath.sim.distributions import Beta, Distribution, Gamma, LogNormal, Normal, Uniform
 from spinepath.sim.economics import Costs, Utilities, economics
+from spinepath.sim.files import (
+    cohort_from_mapping,
+    costs_from_mapping,
+    load_cohort,
+    load_costs,
+    load_utilities,
+    save_inputs,
+    utilities_from_mapping,
+)
 from spinepath.sim.kernel import ENGINES
 from spinepath.sim.oracles import FastPathMismatch
 from spinepath.sim.parameters import (
@@ -86,7 +95,9 @@ __all__ = [
     "Utilities",
     "cea",
     "ceac",
+    "cohort_from_mapping",
     "compare",
+    "costs_from_mapping",
     "draw_parameters",
     "dsa",
     "early_surgical_referral",
@@ -97,7 +108,10 @@ __all__ = [
     "icers",
     "incremental_nmb",
     "kaplan_meier",
+    "load_cohort",
+    "load_costs",
     "load_parameters",
+    "load_utilities",
     "median_time",
     "no_rfa",
     "parameter_range",
@@ -106,8 +120,10 @@ __all__ = [
     "policy",
     "policy_named",
     "psa",
+    "save_inputs",
     "shares_patients",
     "simulate",
     "simulate_arms",
     "survival_at",
+    "utilities_from_mapping",
 ]
