@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from statistics import NormalDist
 from typing import Any
 
@@ -235,13 +235,13 @@ def _matrices(table: pd.DataFrame, base_case: bool) -> tuple[list[str], F64, F64
     )
 
 
-def _wtps(wtp: float | Sequence[float]) -> list[float]:
+def _wtps(wtp: float | Iterable[float]) -> list[float]:
     values = [wtp] if isinstance(wtp, int | float) else list(wtp)
     return [_wtp(w) for w in values]
 
 
 def ceac(
-    table: pd.DataFrame, wtp: float | Sequence[float], *, base_case: bool = False
+    table: pd.DataFrame, wtp: float | Iterable[float], *, base_case: bool = False
 ) -> pd.DataFrame:
     """The cost-effectiveness acceptability curves of a PSA over strategies
     (:func:`~spinepath.sim.psa` with ``policies=``).
@@ -270,7 +270,7 @@ def ceac(
 
 
 def evpi(
-    table: pd.DataFrame, wtp: float | Sequence[float], *, base_case: bool = False
+    table: pd.DataFrame, wtp: float | Iterable[float], *, base_case: bool = False
 ) -> pd.DataFrame:
     """The expected value of perfect information per patient at each willingness to pay:
     the mean over draws of the best NMB, less the best mean NMB (as dampack's ``calc_evpi``)."""
