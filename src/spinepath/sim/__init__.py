@@ -20,6 +20,7 @@ Needs the ``sim`` extra (numpy, pandas, pyarrow); :mod:`spinepath.sim.plot` need
 
 from __future__ import annotations
 
+from spinepath.sim._extras import MissingExtra  # first: names the extra if numpy is missing
 from spinepath.sim.cea import (
     CostEffectiveness,
     cea,
@@ -84,6 +85,7 @@ __all__ = [
     "FastPathMismatch",
     "Gamma",
     "LogNormal",
+    "MissingExtra",
     "Normal",
     "Parameters",
     "Policy",

@@ -21,7 +21,14 @@ from typing import Any
 import numpy as np
 
 from spinepath.pathway import Phase
+from spinepath.sim._extras import MissingExtra
 from spinepath.sim.results import Results
+
+try:
+    import matplotlib as _matplotlib
+except ImportError:
+    raise MissingExtra("spinepath.sim.plot", "plot", "matplotlib") from None
+del _matplotlib
 
 __all__ = [
     "PALETTE",

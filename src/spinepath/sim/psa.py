@@ -48,9 +48,9 @@ def psa(
     *,
     seed: int = 0,
     policy: str | Policy | PolicyFunction = "engine",
-    profile: str | Profile = CONSENSUS_2022,
-    cohort: Cohort = DEFAULT_COHORT,
-    parameters: Parameters = DEFAULT_PARAMETERS,
+    profile: str | Profile = CONSENSUS_2022.name,
+    cohort: Cohort | None = None,
+    parameters: Parameters | None = None,
     horizon_days: int = 730,
     executor: Executor | None = None,
     costs: Costs | None = None,
@@ -72,6 +72,8 @@ def psa(
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise InvalidValue("draws", f"expected a positive whole number, got {draws!r}")
+    parameters = DEFAULT_PARAMETERS if parameters is None else parameters
+    cohort = DEFAULT_COHORT if cohort is None else cohort
     uncertain = parameters.uncertain()
     if policies is not None and not policies:
         raise InvalidValue("policies", "expected at least one strategy")
