@@ -144,7 +144,7 @@ class CostEffectiveness:
         lines.append("Frontier:")
         for row in self.icers.to_dict("records"):
             icer = "" if math.isnan(row["icer"]) else f"ICER {row['icer']:,.0f} per QALY"
-            lines.append(f"  {row['strategy']:<28} {row['status']:<3} {icer}")
+            lines.append(f"  {row['strategy']:<28} {row['status']:<3} {icer}".rstrip())
         lines.append(f"Best at this willingness to pay: {self.best}")
         return "\n".join(lines)
 
