@@ -1,4 +1,5 @@
-"""The simulation tutorial runs as shown, and its figures are the example's output."""
+"""The simulation tutorial runs as shown: every output it shows, and its figures, are what the
+example prints and draws when the tests run it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "simulation.md"
 EXAMPLE = ROOT / "examples" / "compare_policies.py"
+MARK = "<!-- output of examples/compare_policies.py: "
 
 
 def test_code_blocks_are_python() -> None:
@@ -29,26 +31,54 @@ def test_pictures_exist_and_are_small() -> None:
         assert len(path.read_bytes()) < 300_000, name
 
 
-def test_the_comparison_table_is_what_the_example_prints(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def _shown(doc: str) -> dict[str, str]:
+    """The output blocks of the page, by the section of the example that prints them."""
+    found = re.findall(re.escape(MARK) + r"(\w+) -->\n```\n(.*?)```", doc, re.S)
+    return dict(found)
+
+
+def _printed(text: str) -> dict[str, str]:
+    return dict(re.findall(r"^--- (\w+)\n(.*?)(?=^--- )", text, re.S | re.M))
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
+    images = tmp_path_factory.mktemp("img")
+    capture = pytest.MonkeyPatch()
+    capture.setattr(sys, "argv", [str(EXAMPLE), "20000", str(images)])
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            runpy.run_path(str(EXAMPLE), run_name="__main__")
+    finally:
+        capture.undo()
+    return _printed(out.getvalue()), images
+
+
+def test_every_output_shown_is_what_the_example_prints(
+    printed: tuple[dict[str, str], Path],
 ) -> None:
-    monkeypatch.setattr(sys, "argv", [str(EXAMPLE), "20000", str(tmp_path)])
-    runpy.run_path(str(EXAMPLE), run_name="__main__")
-    printed = capsys.readouterr().out
+    sections, _ = printed
+    shown = _shown(DOC.read_text())
+    assert set(shown) == {"summary", "comparison", "cea"}
+    for name, text in shown.items():
+        assert text == sections[name], f"docs/simulation.md's {name!r} output is stale"
+
+
+def test_figures_in_the_text_are_the_printed_ones(printed: tuple[dict[str, str], Path]) -> None:
+    sections, images = printed
     doc = DOC.read_text()
-    for label, doc_label in (
-        ("surgical consultation", "surgical consultation"),
-        ("surgery", "surgery"),
-        ("  by one year (Kaplan-Meier)", "surgery by one year (Kaplan-Meier)"),
-        ("procedures per patient", "procedures per patient"),
-        ("mean index pain at 2 years", "mean index pain (NRS) at 2 years"),
-        ("patients with a complication", "patients with a complication"),
-    ):
-        line = next(x for x in printed.splitlines() if x.startswith(label + " "))
-        engine, early = line.split()[-2:]
-        assert f"| {doc_label} | {engine} | {early} |" in doc, (doc_label, engine, early)
+    cost = re.search(r"discounted cost per patient .* \+([0-9,]+) \(", sections["comparison"])
+    qalys = re.search(r"discounted QALYs per patient .* \+([0-9.]+) \(", sections["comparison"])
+    assert cost is not None
+    assert qalys is not None
+    sentence = (
+        f"early referral costs about {cost.group(1)}\nmore per patient and gains "
+        f"{float(qalys.group(1)):.3f} discounted QALYs"
+    )
+    assert sentence in doc
     for name in ("sim-km.png", "sim-sankey-engine.png", "sim-sankey-early.png"):
-        assert (tmp_path / name).stat().st_size > 10_000
-    gained = re.search(r"per patient, \+([0-9.]+) QALYs", printed)
-    assert gained is not None
-    assert f"{gained.group(1)} discounted QALYs" in doc
+        assert (images / name).stat().st_size > 10_000

@@ -20,9 +20,30 @@ Needs the ``sim`` extra (numpy, pandas, pyarrow); :mod:`spinepath.sim.plot` need
 
 from __future__ import annotations
 
+from spinepath.sim._extras import MissingExtra  # first: names the extra if numpy is missing
+from spinepath.sim.cea import (
+    CostEffectiveness,
+    cea,
+    ceac,
+    dsa,
+    evpi,
+    icers,
+    incremental_nmb,
+    parameter_range,
+)
 from spinepath.sim.cohort import DEFAULT_COHORT, Cohort, Presentation
+from spinepath.sim.compare import Comparison, compare, shares_patients, simulate_arms
 from spinepath.sim.distributions import Beta, Distribution, Gamma, LogNormal, Normal, Uniform
 from spinepath.sim.economics import Costs, Utilities, economics
+from spinepath.sim.files import (
+    cohort_from_mapping,
+    costs_from_mapping,
+    load_cohort,
+    load_costs,
+    load_utilities,
+    save_inputs,
+    utilities_from_mapping,
+)
 from spinepath.sim.kernel import ENGINES
 from spinepath.sim.oracles import FastPathMismatch
 from spinepath.sim.parameters import (
@@ -56,12 +77,15 @@ __all__ = [
     "POLICIES",
     "Beta",
     "Cohort",
+    "Comparison",
+    "CostEffectiveness",
     "Costs",
     "Distribution",
     "Estimate",
     "FastPathMismatch",
     "Gamma",
     "LogNormal",
+    "MissingExtra",
     "Normal",
     "Parameters",
     "Policy",
@@ -71,20 +95,37 @@ __all__ = [
     "Summary",
     "Uniform",
     "Utilities",
+    "cea",
+    "ceac",
+    "cohort_from_mapping",
+    "compare",
+    "costs_from_mapping",
     "draw_parameters",
+    "dsa",
     "early_surgical_referral",
     "economics",
+    "evpi",
     "exhaust_non_surgical",
     "follow_engine",
+    "icers",
+    "incremental_nmb",
     "kaplan_meier",
+    "load_cohort",
+    "load_costs",
     "load_parameters",
+    "load_utilities",
     "median_time",
     "no_rfa",
+    "parameter_range",
     "parameters_from_mapping",
     "parameters_from_text",
     "policy",
     "policy_named",
     "psa",
+    "save_inputs",
+    "shares_patients",
     "simulate",
+    "simulate_arms",
     "survival_at",
+    "utilities_from_mapping",
 ]

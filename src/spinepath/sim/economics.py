@@ -8,8 +8,10 @@ Both are discounted to entry at an annual rate: a cost on day ``t`` counts
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 import numpy as np
@@ -17,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from spinepath.errors import InvalidValue
+from spinepath.io.problems import describe, quoted
 from spinepath.model import Complication
 from spinepath.rules.actions import ActionKind
 from spinepath.sim.records import COMPLICATIONS, KINDS
@@ -25,6 +28,39 @@ from spinepath.sim.results import Results
 __all__ = ["Costs", "Utilities", "economics"]
 
 F64 = npt.NDArray[np.float64]
+
+
+def _keyed(value: object, kind: type[ActionKind] | type[Complication], field: str) -> Any:
+    """Keys of a price mapping as members of ``kind`` (given as members or their values,
+    ``"acdf"``); anything else (a misspelt key would silently cost nothing) is an error."""
+    if not isinstance(value, Mapping):
+        return value
+    out: dict[Any, object] = {}
+    for name, price in value.items():
+        if isinstance(name, kind):
+            out[name] = price
+            continue
+        member = None
+        if isinstance(name, str):
+            try:
+                member = kind(name)
+            except ValueError:
+                member = None
+        if member is None:
+            shown = quoted(name) if isinstance(name, str) else describe(name)
+            close = difflib.get_close_matches(str(name), [m.value for m in kind], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InvalidValue(f"{field}[{shown}]", f"is not a kind of {kind.__name__}{hint}")
+        out[member] = price
+    return out
+
+
+def _step_kinds(value: object) -> Any:
+    return _keyed(value, ActionKind, "per_step")
+
+
+def _complication_kinds(value: object) -> Any:
+    return _keyed(value, Complication, "per_complication")
 
 
 def _prices(_: object, attribute: attrs.Attribute[object], value: object) -> None:
@@ -40,15 +76,26 @@ def _prices(_: object, attribute: attrs.Attribute[object], value: object) -> Non
             raise InvalidValue(f"{attribute.name}[{key}]", f"{price!r} is not a cost")
 
 
+def _cost(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise InvalidValue(attribute.name, f"{value!r} is not a cost")
+    if not math.isfinite(value):
+        raise InvalidValue(attribute.name, f"{value!r} is not a cost")
+
+
 @attrs.frozen
 class Costs:
-    """What each kind of step costs (``{ActionKind.RADIOFREQUENCY_ABLATION: 1800.0, ...}``;
-    kinds not named cost nothing) and what a complication adds (by kind, or ``default``)."""
+    """What each kind of step costs (``{ActionKind.RADIOFREQUENCY_ABLATION: 1800.0, ...}`` or
+    ``{"radiofrequency_ablation": 1800.0}``; kinds not named cost nothing, a key that names no
+    kind is an error) and what a complication adds (by kind, or ``complication_default``).
+    No prices ship: every figure is the user's, in ``currency``. Files: :func:`load_costs`."""
 
-    per_step: Mapping[ActionKind, float] = attrs.field(validator=_prices)
-    per_complication: Mapping[Complication, float] = attrs.field(factory=dict, validator=_prices)
-    complication_default: float = attrs.field(default=0.0)
-    currency: str = attrs.field(default="")
+    per_step: Mapping[ActionKind, float] = attrs.field(converter=_step_kinds, validator=_prices)
+    per_complication: Mapping[Complication, float] = attrs.field(
+        factory=dict, converter=_complication_kinds, validator=_prices
+    )
+    complication_default: float = attrs.field(default=0.0, validator=_cost)
+    currency: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def step_prices(self) -> F64:
         return np.array([float(self.per_step.get(k, 0.0)) for k in KINDS])

@@ -21,10 +21,13 @@ import math
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from spinepath._checks import is_a, optional, text
 from spinepath.errors import InvalidDocument, InvalidValue
@@ -266,6 +269,24 @@ class Parameters:
                 entry["uncertainty"] = e.uncertainty.to_dict()
             out[name] = entry
         return out
+
+    def table(self) -> pd.DataFrame:
+        """Every estimate as a row for a paper's appendix: ``parameter``, ``value``, ``unit``,
+        ``source``, ``grade`` and ``uncertainty`` (the distribution, or empty)."""
+        import pandas as pd
+
+        rows = [
+            {
+                "parameter": name,
+                "value": e.value,
+                "unit": e.unit,
+                "source": e.source,
+                "grade": str(e.grade),
+                "uncertainty": "" if e.uncertainty is None else repr(e.uncertainty),
+            }
+            for name, e in self.estimates().items()
+        ]
+        return pd.DataFrame(rows)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)

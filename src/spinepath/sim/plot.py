@@ -1,7 +1,10 @@
-"""Pictures of a run: a Sankey diagram of pathways and Kaplan-Meier curves (needs matplotlib).
+"""Pictures for papers (needs the ``plot`` extra: matplotlib): a Sankey diagram of pathways,
+Kaplan-Meier curves with numbers at risk, the cost-effectiveness plane, acceptability curves
+and a tornado diagram.
 
-Both functions draw on a new :class:`matplotlib.figure.Figure` (no pyplot, no display needed)
-and return it; ``figure.savefig("out.png", dpi=...)`` writes it.
+Every function draws on the axes it is given (``ax=``; ``fig=`` for the Kaplan-Meier figure,
+which needs several) or on a new :class:`matplotlib.figure.Figure` (no pyplot, no display
+needed), and returns the figure; ``figure.savefig("out.png", dpi=...)`` writes it.
 
 The Sankey diagram follows every patient from entry (a failed CESI) through the phases of the
 pathway they reached, in the article's order, to where they stand at the horizon. Bands are
@@ -18,9 +21,24 @@ from typing import Any
 import numpy as np
 
 from spinepath.pathway import Phase
+from spinepath.sim._extras import MissingExtra
 from spinepath.sim.results import Results
 
-__all__ = ["PHASE_COLOURS", "kaplan_meier_figure", "sankey_figure"]
+try:
+    import matplotlib as _matplotlib
+except ImportError:
+    raise MissingExtra("spinepath.sim.plot", "plot", "matplotlib") from None
+del _matplotlib
+
+__all__ = [
+    "PALETTE",
+    "PHASE_COLOURS",
+    "ce_plane_figure",
+    "ceac_figure",
+    "kaplan_meier_figure",
+    "sankey_figure",
+    "tornado_figure",
+]
 
 PHASE_COLOURS: dict[str, str] = {
     "entry": "#999999",
@@ -107,15 +125,21 @@ def _ribbon(
 
 
 def sankey_figure(
-    results: Results, *, title: str | None = None, width: float = 11.0, height: float = 6.0
+    results: Results,
+    *,
+    ax: Any = None,
+    title: str | None = None,
+    width: float = 11.0,
+    height: float = 6.0,
 ) -> Any:
-    """A Sankey diagram of the run's pathways; returns the matplotlib Figure.
+    """A Sankey diagram of the run's pathways on ``ax`` (a new figure of ``width`` x
+    ``height`` inches when not given); returns the matplotlib Figure.
 
-    Columns are the phases in the article's order, then where patients stand at the horizon.
-    Patients who skip a phase pass through a faint slot at the foot of its column, so every
-    band joins neighbouring columns.
+    Columns are the phases in the article's order, then where patients stand at the horizon;
+    each phase is labelled above its column, each outcome beside it, and every ribbon takes
+    the colour of the column it leaves. Patients who skip a phase pass through a faint slot at
+    the foot of its column, so every band joins neighbouring columns.
     """
-    from matplotlib.figure import Figure
 
     paths = _paths(results)
     total = sum(paths.values())
@@ -131,8 +155,7 @@ def sankey_figure(
             node_total[node] += count
         for a, b in itertools.pairwise(nodes):
             edges[(a, b)] += count
-    fig = Figure(figsize=(width, height), dpi=100)
-    ax = fig.add_axes((0.01, 0.03, 0.98, 0.87))
+    fig, ax = _axes(ax, width, height, (0.01, 0.03, 0.98, 0.87))
     ax.set_xlim(-0.3, n_columns - 0.1)
     gap = 0.03
     node_width = 0.13
@@ -157,7 +180,7 @@ def sankey_figure(
         out_cursor[a] -= h
         target = (in_cursor[b] - h, in_cursor[b])
         in_cursor[b] -= h
-        colour = "#D0D0D0" if b[1] == "skip" else PHASE_COLOURS[b[1]]
+        colour = "#D0D0D0" if a[1] == "skip" or b[1] == "skip" else PHASE_COLOURS[a[1]]
         _ribbon(ax, a[0] + node_width / 2, source, b[0] - node_width / 2, target, colour)
     for (c, name), (low, high) in span.items():
         if name == "skip":
@@ -167,15 +190,16 @@ def sankey_figure(
         count = node_total[(c, name)]
         share = count / total if total else 0.0
         text = f"{labels[name]}\n{count:,} ({share:.0%})"
+        outcome = c == len(_COLUMNS)
+        # phases: above their column, clear of every ribbon; outcomes: beside the last column
         ax.text(
-            c + node_width / 2 + 0.03,
-            (low + high) / 2,
+            c + node_width / 2 + 0.03 if outcome else c,
+            (low + high) / 2 if outcome else high + 0.015,
             text,
-            ha="left",
-            va="center",
+            ha="left" if outcome else "center",
+            va="center" if outcome else "bottom",
             fontsize=8.5,
             zorder=3,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
         )
     ax.text(
         0.5,
@@ -187,14 +211,29 @@ def sankey_figure(
         ha="center",
         va="bottom",
     )
-    ax.set_ylim(-0.06, 1.02)
+    ax.set_ylim(-0.06, 1.17)
     ax.axis("off")
     heading = title or (
         f"Pathways of {results.n:,} patients after a failed CESI "
         f"({results.policy}, {results.profile}, {results.horizon} days)"
     )
-    fig.suptitle(heading, fontsize=11, y=0.975)
+    ax.set_title(heading, fontsize=11)
     return fig
+
+
+def _axes(
+    ax: Any, width: float, height: float, box: tuple[float, float, float, float] | None = None
+) -> Any:
+    """The figure and axes to draw on: ``ax`` and its figure, or a new figure's axes."""
+    if ax is not None:
+        return ax.figure, ax
+    from matplotlib.figure import Figure
+
+    if box:
+        fig = Figure(figsize=(width, height), dpi=100)
+        return fig, fig.add_axes(box)
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return fig, fig.add_subplot()
 
 
 def _rect(x: float, y: float, w: float, h: float, colour: str) -> Any:
@@ -203,27 +242,51 @@ def _rect(x: float, y: float, w: float, h: float, colour: str) -> Any:
     return Rectangle((x, y), w, h, facecolor=colour, edgecolor="white", linewidth=0.8, zorder=2)
 
 
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+"""Colours of runs and strategies, in order (Okabe-Ito, colour-blind safe)."""
+
+
 def kaplan_meier_figure(
     runs: Results | Mapping[str, Results],
     *,
     events: Sequence[str] = ("consultation", "surgery"),
+    fig: Any = None,
     title: str | None = None,
     width: float = 9.0,
-    height: float = 4.5,
+    height: float = 5.2,
+    at_risk: bool = True,
+    step_months: int = 6,
 ) -> Any:
-    """Kaplan-Meier curves of the share who had each event by each day (one panel per event),
-    one curve per run, with 95% confidence bands; returns the matplotlib Figure."""
-    from matplotlib.figure import Figure
+    """Kaplan-Meier curves of the share who had each event by each month (one panel per
+    event), one curve per run, on ``fig`` (a new figure when not given); returns the Figure.
 
+    Each curve has its 95% confidence band (Greenwood, log-log) and a mark where patients
+    were censored (all at the horizon: nobody is lost to follow-up in the model); below each
+    panel, with ``at_risk``, a table of the patients still at risk (no event yet) every
+    ``step_months``. Axes start at 0 and end at the horizon.
+    """
     named = {"": runs} if isinstance(runs, Results) else dict(runs)
-    fig = Figure(figsize=(width, height), dpi=100)
-    axes = fig.subplots(1, len(events), sharey=True, squeeze=False)[0]
-    palette = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-    for ax, event in zip(axes, events, strict=True):
+    if fig is None:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(width, height), dpi=100)
+    rows = len(named) if at_risk else 0
+    grid = fig.add_gridspec(
+        2 if at_risk else 1,
+        len(events),
+        height_ratios=[5, 0.5 + 0.32 * rows] if at_risk else [1],
+        hspace=0.32,
+    )
+    horizon_days = max(r.horizon for r in named.values())
+    ticks = np.arange(0, horizon_days / 30.44 + step_months / 2, step_months)
+    horizon = max(horizon_days / 30.44, float(ticks[-1]))
+    for column, event in enumerate(events):
+        ax = fig.add_subplot(grid[0, column])
+        top = 0.0
         for i, (label, results) in enumerate(named.items()):
             km = results.kaplan_meier(event)
             months = km["time"].to_numpy() / 30.44
-            colour = palette[i % len(palette)]
+            colour = PALETTE[i % len(PALETTE)]
             ax.step(
                 months,
                 100 * km["cumulative"],
@@ -241,22 +304,218 @@ def kaplan_meier_figure(
                 alpha=0.18,
                 lw=0,
             )
-        horizon = max(r.horizon for r in named.values()) / 30.44
+            censored = km["censored"].to_numpy() > 0
+            ax.plot(
+                months[censored],
+                100 * km["cumulative"].to_numpy()[censored],
+                ls="none",
+                marker="|",
+                markersize=9,
+                markeredgewidth=1.6,
+                color=colour,
+                clip_on=False,
+            )
+            top = max(top, float(100 * (1 - km["lower"]).max()))
         ax.set_xlim(0, horizon)
-        ax.set_xticks(np.arange(0, horizon + 0.1, 6))
+        ax.set_ylim(0, min(100.0, max(5.0, top * 1.08)))
+        ax.set_xticks(ticks)
         ax.set_xlabel("Months after entry")
-        ax.set_title(
-            f"Time to {'surgical consultation' if event == 'consultation' else event}", fontsize=10
-        )
+        name = "surgical consultation" if event == "consultation" else event
+        ax.set_title(f"Time to {name}", fontsize=10)
         ax.grid(alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
-    axes[0].set_ylabel("Patients who had it (%)")
-    if len(named) > 1 or next(iter(named)):
-        axes[-1].legend(frameon=False, fontsize=9, loc="upper left")
+        if column == 0:
+            ax.set_ylabel("Patients who had it (%)")
+        if column == len(events) - 1 and (len(named) > 1 or next(iter(named))):
+            ax.legend(frameon=False, fontsize=9, loc="upper left")
+        if at_risk:
+            _at_risk_table(
+                fig.add_subplot(grid[1, column]), named, event, ticks, horizon, column == 0
+            )
     first = next(iter(named.values()))
     fig.suptitle(
         title or f"Kaplan-Meier estimates, {first.n:,} patients per run (95% confidence bands)",
         fontsize=11,
     )
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.2 if at_risk else 0.08, right=0.97, bottom=0.06, top=0.88)
+    return fig
+
+
+def _at_risk_table(
+    ax: Any,
+    named: Mapping[str, Results],
+    event: str,
+    ticks: Any,
+    horizon: float,
+    labelled: bool,
+) -> None:
+    """Patients at risk (no event yet, still followed) at each tick, a row per run."""
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(len(named) - 0.5, -0.9)
+    ax.axis("off")
+    ax.text(0, -0.85, "At risk", fontsize=8, fontweight="bold", ha="left", va="center")
+    for row, (label, results) in enumerate(named.items()):
+        km = results.kaplan_meier(event)
+        times = km["time"].to_numpy()
+        # at risk at t: those whose time is >= t (an event or censoring on day t still counts)
+        follow = km["at_risk"].to_numpy()
+        for tick in ticks:
+            day = min(tick * 30.44, float(results.horizon))
+            i = int(np.searchsorted(times, day, side="left"))
+            count = int(follow[i]) if i < len(follow) else 0
+            ax.text(
+                tick,
+                row,
+                f"{count:,}",
+                fontsize=8,
+                ha="center",
+                va="center",
+                color=PALETTE[row % len(PALETTE)],
+            )
+        if not labelled:
+            continue
+        ax.text(
+            -0.1 * horizon,
+            row,
+            label or "patients",
+            fontsize=8,
+            ha="right",
+            va="center",
+            color=PALETTE[row % len(PALETTE)],
+        )
+
+
+def ce_plane_figure(
+    table: Any,
+    *,
+    reference: str | None = None,
+    wtp: float | None = None,
+    ax: Any = None,
+    currency: str = "",
+    width: float = 6.5,
+    height: float = 5.0,
+) -> Any:
+    """The cost-effectiveness plane of a PSA over strategies (:func:`~spinepath.sim.psa` with
+    ``policies=``): each draw's incremental QALYs and cost per patient of each strategy over
+    ``reference`` (the first), the base case marked, and the line of ``wtp`` per QALY.
+    Returns the Figure."""
+    fig, ax = _axes(ax, width, height)
+    names = list(dict.fromkeys(table["strategy"]))
+    ref = reference or names[0]
+    cost = table.pivot(index="draw", columns="strategy", values="mean_cost")
+    qalys = table.pivot(index="draw", columns="strategy", values="mean_qalys")
+    d_cost = cost.sub(cost[ref], axis=0)
+    d_qalys = qalys.sub(qalys[ref], axis=0)
+    draws = d_cost.index != 0
+    for i, name in enumerate(n for n in names if n != ref):
+        colour = PALETTE[(i + 1) % len(PALETTE)]
+        ax.scatter(
+            d_qalys.loc[draws, name],
+            d_cost.loc[draws, name],
+            s=12,
+            alpha=0.5,
+            color=colour,
+            lw=0,
+            label=f"{name} vs {ref}",
+        )
+        if 0 in d_cost.index:
+            ax.scatter(
+                d_qalys.loc[0, name],
+                d_cost.loc[0, name],
+                s=70,
+                marker="D",
+                color=colour,
+                edgecolor="black",
+                lw=0.8,
+                zorder=3,
+            )
+    ax.axhline(0, color="#555555", lw=0.8)
+    ax.axvline(0, color="#555555", lw=0.8)
+    if wtp is not None:
+        low, high = ax.get_xlim()
+        xs = np.array([min(low, 0), max(high, 0)])
+        ax.plot(
+            xs,
+            wtp * xs,
+            ls="--",
+            color="#333333",
+            lw=1,
+            label=f"{wtp:,.0f} {currency} per QALY".replace("  ", " "),
+        )
+        ax.set_xlim(low, high)
+    unit = f" ({currency})" if currency else ""
+    ax.set_xlabel("Incremental QALYs per patient")
+    ax.set_ylabel(f"Incremental cost per patient{unit}")
+    ax.set_title("Cost-effectiveness plane (diamonds: base case)", fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def ceac_figure(
+    curve: Any,
+    *,
+    ax: Any = None,
+    currency: str = "",
+    width: float = 6.5,
+    height: float = 4.5,
+) -> Any:
+    """Cost-effectiveness acceptability curves (:func:`~spinepath.sim.ceac`): the probability
+    that each strategy is the most cost-effective at each willingness to pay; the strategy with
+    the highest expected net benefit (the frontier) is marked with dots. Returns the Figure."""
+    fig, ax = _axes(ax, width, height)
+    for i, (name, rows) in enumerate(curve.groupby("strategy", sort=False)):
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot(rows["wtp"], rows["probability"], color=colour, lw=1.8, label=str(name))
+        best = rows[rows["frontier"]]
+        ax.plot(best["wtp"], best["probability"], ls="none", marker="o", ms=4, color=colour)
+    ax.set_ylim(0, 1)
+    ax.set_xlim(float(curve["wtp"].min()), float(curve["wtp"].max()))
+    unit = f" ({currency} per QALY)" if currency else " (per QALY)"
+    ax.set_xlabel(f"Willingness to pay{unit}")
+    ax.set_ylabel("Probability most cost-effective")
+    ax.set_title("Acceptability curves (dots: highest expected net benefit)", fontsize=10)
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def tornado_figure(
+    table: Any,
+    *,
+    ax: Any = None,
+    label: str = "Incremental net monetary benefit",
+    top: int = 12,
+    width: float = 7.5,
+    height: float | None = None,
+) -> Any:
+    """A tornado diagram of a one-way sensitivity analysis (:func:`~spinepath.sim.dsa`): for
+    each parameter (widest swing on top, at most ``top``), the outcome at its low and its high
+    value around the base case. Returns the Figure."""
+    rows = table.head(top).iloc[::-1]
+    fig, ax = _axes(ax, width, height or 1.2 + 0.38 * len(rows))
+    base = float(table["outcome_base"].iloc[0]) if len(table) else 0.0
+    y = np.arange(len(rows))
+    for which, colour in (("low", "#56B4E9"), ("high", "#D55E00")):
+        values = rows[f"outcome_{which}"].to_numpy(dtype=float)
+        ax.barh(
+            y,
+            values - base,
+            left=base,
+            color=colour,
+            height=0.6,
+            label=f"parameter at its {which} value",
+        )
+    ax.axvline(base, color="#333333", lw=1)
+    names = [
+        f"{r['parameter']} ({r['low']:.3g} to {r['high']:.3g})" for r in rows.to_dict("records")
+    ]
+    ax.set_yticks(y, names, fontsize=8)
+    ax.set_xlabel(f"{label} (base case {base:,.0f})")
+    ax.set_title("One-way sensitivity analysis", fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
     return fig

@@ -13,7 +13,8 @@ patients.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -47,32 +48,46 @@ def psa(
     *,
     seed: int = 0,
     policy: str | Policy | PolicyFunction = "engine",
-    profile: str | Profile = CONSENSUS_2022,
-    cohort: Cohort = DEFAULT_COHORT,
-    parameters: Parameters = DEFAULT_PARAMETERS,
+    profile: str | Profile = CONSENSUS_2022.name,
+    cohort: Cohort | None = None,
+    parameters: Parameters | None = None,
     horizon_days: int = 730,
     executor: Executor | None = None,
     costs: Costs | None = None,
     utilities: Utilities | None = None,
     discount_rate: float = 0.035,
     progress: Callable[[int, int], None] | None = None,
+    policies: Mapping[str, str | Policy | PolicyFunction] | None = None,
 ) -> pd.DataFrame:
     """Simulate ``n`` patients under ``draws`` parameter sets drawn from their uncertainty.
 
     Row 0 is the base case (the point estimates); rows 1.. are draws. Columns: ``draw``, every
     uncertain parameter's value (prefixed ``p_``), every summary metric, and mean discounted
     costs and QALYs when ``costs``/``utilities`` are given. Runs use ``executor`` when given.
+
+    With ``policies`` (``{"strategy name": policy, ...}``, instead of ``policy``) every draw
+    runs each strategy on the same patients with the same parameters, one row per draw and
+    strategy (column ``strategy``): the input of :func:`~spinepath.sim.ceac`,
+    :func:`~spinepath.sim.evpi` and the CE plane. ``progress(done, total)`` counts runs.
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise InvalidValue("draws", f"expected a positive whole number, got {draws!r}")
+    parameters = DEFAULT_PARAMETERS if parameters is None else parameters
+    cohort = DEFAULT_COHORT if cohort is None else cohort
     uncertain = parameters.uncertain()
+    if policies is not None and not policies:
+        raise InvalidValue("policies", "expected at least one strategy")
+    arms: dict[str | None, Any] = {None: policy}
+    if policies is not None:
+        arms = {str(name): chosen for name, chosen in policies.items()}
     rows: list[dict[str, Any]] = []
-    for d in range(draws):
+    total = draws * len(arms)
+    for d, (arm, chosen) in itertools.product(range(draws), arms.items()):
         drawn = draw_parameters(parameters, seed, d)
         results = simulate(
             n,
             seed=seed,
-            policy=policy,
+            policy=chosen,
             profile=profile,
             cohort=cohort,
             parameters=drawn,
@@ -80,6 +95,8 @@ def psa(
             executor=executor,
         )
         row: dict[str, Any] = {"draw": d}
+        if arm is not None:
+            row["strategy"] = arm
         row.update({f"p_{name}": drawn[name] for name in uncertain})
         row.update(results.summary().metrics())
         if costs is not None or utilities is not None:
@@ -91,5 +108,5 @@ def psa(
                     row[f"mean_{column}"] = float(money[column].mean())
         rows.append(row)
         if progress is not None:
-            progress(d + 1, draws)
+            progress(len(rows), total)
     return pd.DataFrame(rows)

@@ -8,6 +8,7 @@ each patient's random numbers come from its own stream keyed by its index.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ from spinepath.errors import (
     SpinepathError,
 )
 from spinepath.rules.profiles import CONSENSUS_2022, Profile, profile_named
+from spinepath.sim._extras import MissingExtra
 from spinepath.sim.cohort import DEFAULT_COHORT, Cohort
 from spinepath.sim.kernel import ENGINES, ChunkResult, RunSpec, run_chunk
 from spinepath.sim.oracles import FastPathMismatch
@@ -94,9 +96,9 @@ def simulate(
     *,
     seed: int = 0,
     policy: str | Policy | PolicyFunction = "engine",
-    profile: str | Profile = CONSENSUS_2022,
-    cohort: Cohort = DEFAULT_COHORT,
-    parameters: Parameters = DEFAULT_PARAMETERS,
+    profile: str | Profile = CONSENSUS_2022.name,
+    cohort: Cohort | None = None,
+    parameters: Parameters | None = None,
     horizon_days: int = 730,
     executor: Executor | None = None,
     chunk_size: int | None = None,
@@ -104,7 +106,7 @@ def simulate(
     allow_overrides: bool = False,
     max_steps: int = 200,
     verify: int = 16,
-    progress: Progress | None = None,
+    progress: bool | Progress | None = None,
 ) -> Results:
     """Simulate ``n`` patients entering the pathway after a failed CESI.
 
@@ -123,9 +125,12 @@ def simulate(
 
     With ``executor`` (a ``concurrent.futures`` executor, a ``dask.distributed`` client or its
     ``get_executor()``) chunks of ``chunk_size`` patients run there; a custom policy must then
-    pickle (a module-level function, not a lambda). ``progress(done, n)`` is called as chunks
-    finish. Results depend only on the parameters, policy, profile, cohort, seed, n and
-    horizon, never on the chunking or the executor.
+    pickle (a module-level function, not a lambda). ``progress=True`` shows a progress bar
+    (tqdm) advanced as each chunk finishes, here or on the executor (chunks are then smaller
+    when ``chunk_size`` is not given); a function ``progress(done, n)`` is called instead.
+    ``cohort`` and ``parameters`` default to :data:`DEFAULT_COHORT` and
+    :data:`DEFAULT_PARAMETERS`. Results depend only on the parameters, policy, profile,
+    cohort, seed, n and horizon, never on the chunking or the executor.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise InvalidValue("n", f"expected a non-negative whole number, got {n!r}")
@@ -137,6 +142,16 @@ def simulate(
         raise InvalidValue(
             "horizon_days", f"expected a positive whole number, got {horizon_days!r}"
         )
+    cohort = DEFAULT_COHORT if cohort is None else cohort
+    parameters = DEFAULT_PARAMETERS if parameters is None else parameters
+    bar: _Bar | None = None
+    if progress is True:
+        bar = _Bar(n)
+        progress = bar
+        if chunk_size is None:  # about twenty updates
+            chunk_size = min(DEFAULT_CHUNK_SIZE, max(500, math.ceil(n / 20)))
+    elif progress is False:
+        progress = None
     size = chunk_size if chunk_size is not None else DEFAULT_CHUNK_SIZE
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise InvalidValue("chunk_size", f"expected a positive whole number, got {size!r}")
@@ -170,7 +185,28 @@ def simulate(
             done += count
             if progress is not None:
                 progress(done, n)
+    if bar is not None:
+        bar.close()
     return Results.merge(spec, n, parts)
+
+
+class _Bar:
+    """A tqdm progress bar over patients, advanced per finished chunk."""
+
+    def __init__(self, total: int) -> None:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            raise MissingExtra("progress=True", "sim", "tqdm") from None
+        self._bar = tqdm(total=total, unit="patients", unit_scale=True, desc="simulating")
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def close(self) -> None:
+        self._bar.close()
 
 
 def _checked(outcome: ChunkResult | _Failure) -> ChunkResult:
