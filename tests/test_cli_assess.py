@@ -49,14 +49,14 @@ def test_json_output_is_a_document_with_all_three_classes(
     assert result["status"] == "assessed"
     assert "patient" not in result  # no identifiers in output (issue 13)
     document = result["assessment"]
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["profile"] == "strict-payer"
-    assert document["phase"] == "re_evaluation"
+    assert document["phase"] == {"code": "re_evaluation", "label": "Re-evaluation"}
     ranks = [o["rank"] for o in document["recommended"]]
     assert ranks == list(range(1, len(ranks) + 1))
     assert all(o["reasons"] for o in document["recommended"] + document["allowed"])
     assert all(o["failed"] for o in document["blocked"])
-    rfa = [o for o in document["blocked"] if o["action"] == "radiofrequency_ablation"]
+    rfa = [o for o in document["blocked"] if o["action"]["kind"] == "radiofrequency_ablation"]
     assert rfa
     assert "no positive MBB" in rfa[0]["failed"][0]["text"]
 
@@ -68,7 +68,7 @@ def test_as_of_before_the_last_event_ignores_later_events(
     assert main(["assess", "--json", "--as-of", "2000-01-01", str(path)]) == 0
     document = json.loads(capsys.readouterr().out)["files"][0]["assessment"]
     assert document["as_of"] == "2000-01-01"
-    assert document["phase"] == "cesi_outcome"
+    assert document["phase"]["code"] == "cesi_outcome"
 
 
 def test_missing_file_and_invalid_document_fail_clearly(

@@ -38,6 +38,8 @@ PUBLIC_MODULES = (
     "spinepath.testing.strategies",
     "spinepath.sim",
     "spinepath.sim.plot",
+    "spinepath.fhir",
+    "spinepath.service",
 )
 """Every module whose ``__all__`` is public API (``spinepath.cli`` is a command, not an API)."""
 

@@ -19,7 +19,9 @@ from spinepath.errors import (
     InvalidDocument,
     InvalidRecord,
     InvalidValue,
+    Problem,
     SpinepathError,
+    problem_details,
 )
 from spinepath.io import converter, dumps, loads
 from spinepath.model import *  # noqa: F403
@@ -29,6 +31,8 @@ from spinepath.pathway import (
     Option,
     Phase,
     Reason,
+    RedFlag,
+    RedFlagCode,
     Status,
     action_of,
     apply,
@@ -65,6 +69,8 @@ __all__ = [
     "Phase",
     "Profile",
     "Reason",
+    "RedFlag",
+    "RedFlagCode",
     "Status",
     "Threshold",
     "action_of",
@@ -82,6 +88,8 @@ __all__ = [
     "InvalidDocument",
     "InvalidRecord",
     "InvalidValue",
+    "Problem",
+    "problem_details",
     "Nerve",
     "NerveRoot",
     "Segment",

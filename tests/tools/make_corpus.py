@@ -23,6 +23,9 @@ from hypothesis import strategies as st
 
 import spinepath as sp
 from spinepath.examples import load, names
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from corpus_form import frozen_form
 from spinepath.testing.strategies import patient_records
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "assessments.json.gz"
@@ -40,7 +43,7 @@ def answers(record: sp.PatientRecord) -> list[dict[str, object]]:
                 {
                     "upto": n,
                     "profile": profile.name,
-                    "assessment": sp.assess(prefix, profile).to_dict(),
+                    "assessment": frozen_form(sp.assess(prefix, profile)),
                 }
             )
     return found

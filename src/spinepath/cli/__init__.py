@@ -17,7 +17,7 @@ __all__ = ["main"]
 
 # Subcommand modules, in the order ``spinepath --help`` lists them. A module that needs an
 # optional extra must import it inside its handler, so ``--help`` works with the core install.
-_COMMANDS = ("validate", "assess", "simulate")
+_COMMANDS = ("validate", "assess", "simulate", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

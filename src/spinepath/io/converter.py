@@ -336,7 +336,9 @@ def _structure_attrs(conv: cattrs.Converter, cls: type[Any]) -> StructureHook:
                 budget.unlisted += len(unknown) - listed
             in_order = (name for name in value if name in unknown)
             errors.extend(
-                InvalidValue(_key(name), "unknown field")
+                InvalidValue(
+                    _key(name), "unknown field", path=(name,) if isinstance(name, str) else None
+                )
                 for name in itertools.islice(in_order, listed)
             )
         kwargs: dict[str, Any] = {}

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from spinepath.errors import MAX_PROBLEMS, InvalidDocument
+from spinepath.errors import MAX_PROBLEMS, InvalidDocument, Path, Problem
 from spinepath.io.converter import converter, problem_budget, tagged_types
 from spinepath.io.jsontext import (
     DEFAULT_MAX_CONTAINERS,
@@ -22,7 +22,7 @@ from spinepath.io.jsontext import (
     parse,
 )
 from spinepath.io.migrations import CURRENT_VERSION, VERSION_KEY, upgrade
-from spinepath.io.problems import describe, key, problems
+from spinepath.io.problems import describe, problems
 
 __all__ = ["VALUE_KEY", "dumps", "loads", "structure", "unstructure"]
 
@@ -43,7 +43,7 @@ def structure(data: Any, cls: type[T]) -> T:
 
 
 def _structure(
-    data: Any, cls: type[T], path: str = "", found: Sequence[str] = (), unlisted: int = 0
+    data: Any, cls: type[T], path: Path = (), found: Sequence[Problem] = (), unlisted: int = 0
 ) -> T:
     """``structure``, problems named from ``path``, after the problems already ``found`` (and
     ``unlisted`` more): the work is bounded by a problem budget, and so is the list."""
@@ -91,11 +91,11 @@ def loads(
     if _is_object(cls):
         return structure(body, cls)
     extra = [name for name in body if name != VALUE_KEY]
-    found = [f"{key(name)}: unknown field" for name in extra[:MAX_PROBLEMS]]
+    found = [Problem("unknown field", (name,)) for name in extra[:MAX_PROBLEMS]]
     if VALUE_KEY not in body:
-        missing = f"{VALUE_KEY}: required field is missing"
+        missing = Problem("required field is missing", (VALUE_KEY,))
         raise InvalidDocument([*found, missing], total=len(extra) + 1)
-    return _structure(body[VALUE_KEY], cls, VALUE_KEY, found, len(extra) - len(found))
+    return _structure(body[VALUE_KEY], cls, (VALUE_KEY,), found, len(extra) - len(found))
 
 
 def _is_object(cls: object) -> bool:

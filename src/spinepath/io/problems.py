@@ -1,10 +1,10 @@
-"""Turn structuring failures into ``path: problem`` lines, one for every problem found.
+"""Turn structuring failures into problems (path, code, message), one for every problem found.
 
 The converter's hooks raise cattrs' exception groups (``ClassValidationError`` and
 ``IterableValidationError``) whose members carry the standard cattrs notes naming the attribute
 or index they failed at; the leaves are :class:`~spinepath.errors.InvalidValue`, whose ``field``
 is a path relative to the object that raised it. Walking the tree joins the two into paths such
-as ``events[3].outcome.relief_percent``.
+as ``("events", 3, "outcome", "relief_percent")``, written ``events[3].outcome.relief_percent``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 
 from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
-from spinepath.errors import InvalidValue
+from spinepath.errors import InvalidValue, Path, Problem, quoted
 
 __all__ = ["NotRead", "describe", "join", "key", "problems", "quoted"]
 
@@ -42,11 +42,6 @@ def key(name: str) -> str:
     return name if _NAME.fullmatch(name) else f"[{quoted(name)}]"
 
 
-def quoted(text: str) -> str:
-    """A short quoted excerpt of untrusted text (long text is cut, never echoed whole)."""
-    return repr(text if len(text) <= _SHORT else text[:_SHORT] + "...")
-
-
 def describe(value: object) -> str:
     """Say what a JSON value is without echoing free text (strings are not quoted)."""
     if value is None:
@@ -65,26 +60,25 @@ def describe(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-def problems(error: BaseException, path: str = "") -> list[str]:
-    """Every problem in ``error`` (a leaf or an exception group), each as ``path: problem``."""
+def problems(error: BaseException, path: Path = ()) -> list[Problem]:
+    """Every problem in ``error`` (a leaf or an exception group), each with its path from the
+    document's root (``path`` is where ``error`` was raised)."""
     if isinstance(error, NotRead):
         return []
     if isinstance(error, InvalidValue):
-        where = join(path, error.field)
-        return [f"{where}: {error.problem}" if where else error.problem]
+        return [Problem(error.problem, (*path, *error.path))]
     if isinstance(error, BaseExceptionGroup):
-        found: list[str] = []
+        found: list[Problem] = []
         for member in error.exceptions:
             found.extend(problems(member, _member_path(path, member)))
         return found
-    message = str(error) or type(error).__name__
-    return [f"{path}: {message}" if path else message]
+    return [Problem(str(error) or type(error).__name__, path)]
 
 
-def _member_path(path: str, member: BaseException) -> str:
+def _member_path(path: Path, member: BaseException) -> Path:
     for note in getattr(member, "__notes__", ()):
         if isinstance(note, AttributeValidationNote):
-            return join(path, key(note.name))
+            return (*path, note.name)
         if isinstance(note, IterableValidationNote):
-            return join(path, f"[{note.index}]")
+            return (*path, note.index)
     return path

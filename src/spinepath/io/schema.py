@@ -9,7 +9,10 @@ from the validators, so they cannot drift. Cross-field rules (event order, dose 
 findings, ...) are beyond JSON Schema: a document valid under the schema may still be refused
 by :func:`spinepath.io.loads`, never the other way round.
 
-Run ``python -m spinepath.io.schema > record.schema.json`` to write the record schema.
+Run ``python -m spinepath.io.schema > record.schema.json`` to write the record schema. To
+embed a schema in a larger document (an OpenAPI description, say), :func:`components` gives
+its definitions by name with every reference rewritten by a template
+(``#/components/schemas/{name}``).
 """
 
 from __future__ import annotations
@@ -32,12 +35,28 @@ from spinepath.model import PatientRecord
 from spinepath.model.patient import identifier
 from spinepath.model.symptoms import _ndi_score
 
-__all__ = ["SCHEMA_ID", "document_schema", "main", "record_schema"]
+__all__ = [
+    "DEFS_REF_TEMPLATE",
+    "OPENAPI_REF_TEMPLATE",
+    "SCHEMA_ID",
+    "Schema",
+    "components",
+    "document_schema",
+    "main",
+    "record_schema",
+]
 
 SCHEMA_ID = "https://spinepath.invalid/schema/record-v{version}.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 Schema = dict[str, Any]
+"""A JSON Schema (or a part of one) as JSON-ready data."""
+
+DEFS_REF_TEMPLATE = "#/$defs/{name}"
+"""How a standalone schema refers to its definitions."""
+
+OPENAPI_REF_TEMPLATE = "#/components/schemas/{name}"
+"""How an OpenAPI 3.1 description refers to the schemas under ``components``."""
 
 _IDENTIFIER_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -48,8 +67,11 @@ def record_schema() -> Schema:
     return document_schema(PatientRecord, title="spinepath patient record")
 
 
-def document_schema(cls: type[Any], *, title: str | None = None) -> Schema:
-    """The JSON Schema of a document holding one ``cls`` (an attrs class of the model)."""
+def document_schema(
+    cls: type[Any], *, title: str | None = None, schema_id: str | None = None
+) -> Schema:
+    """The JSON Schema of a document holding one ``cls`` (an attrs class), with ``$id``
+    ``schema_id`` (the record schema's by default)."""
     if not attrs.has(cls):
         raise TypeError(f"document schemas exist for attrs classes, not {cls!r}")
     builder = _Builder()
@@ -57,7 +79,7 @@ def document_schema(cls: type[Any], *, title: str | None = None) -> Schema:
     properties = {VERSION_KEY: {"const": CURRENT_VERSION}, **body["properties"]}
     schema: Schema = {
         "$schema": DRAFT,
-        "$id": SCHEMA_ID.format(version=CURRENT_VERSION),
+        "$id": schema_id or SCHEMA_ID.format(version=CURRENT_VERSION),
         "title": title or f"spinepath {cls.__name__} document",
         "description": body.get("description", ""),
         "type": "object",
@@ -67,6 +89,36 @@ def document_schema(cls: type[Any], *, title: str | None = None) -> Schema:
         "$defs": dict(sorted(builder.defs.items())),
     }
     return schema
+
+
+def components(
+    schema: Schema, *, name: str, ref_template: str = OPENAPI_REF_TEMPLATE
+) -> dict[str, Schema]:
+    """A document schema as named schemas for embedding: the document itself as ``name`` and
+    each of its ``$defs`` under its own name, every ``$ref`` rewritten by ``ref_template``.
+
+    ``components(record_schema(), name="PatientRecordDocument")`` is ready to merge into an
+    OpenAPI 3.1 description's ``components.schemas``; a definition that two schemas share
+    (``Side``, say) is the same in both, so their components merge without conflict.
+    """
+    defs: dict[str, Schema] = schema.get("$defs", {})
+    root = {k: v for k, v in schema.items() if k not in ("$schema", "$id", "$defs")}
+    found = {name: root, **defs}
+    rewritten = _rewrite(found, ref_template)
+    assert isinstance(rewritten, dict)
+    return rewritten
+
+
+def _rewrite(value: Any, template: str) -> Any:
+    if isinstance(value, dict):
+        out = {k: _rewrite(v, template) for k, v in value.items()}
+        ref = out.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            out["$ref"] = template.format(name=ref.removeprefix("#/$defs/"))
+        return out
+    if isinstance(value, list):
+        return [_rewrite(v, template) for v in value]
+    return value
 
 
 class _Builder:

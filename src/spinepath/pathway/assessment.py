@@ -11,7 +11,18 @@ import attrs
 from spinepath.pathway.phases import Phase
 from spinepath.rules.actions import Action, ActionKind
 
-__all__ = ["Assessment", "Explainer", "Judgement", "Option", "Reason", "Status"]
+__all__ = [
+    "Assessment",
+    "Explainer",
+    "Judgement",
+    "Option",
+    "Reason",
+    "RedFlag",
+    "RedFlagCode",
+    "Status",
+    "option_id",
+    "red_flag_code",
+]
 
 
 class Status(enum.StrEnum):
@@ -32,6 +43,75 @@ class Reason:
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.text}"
+
+
+class RedFlagCode(enum.StrEnum):
+    """What kind of red flag an assessment reports: a stable word a program can branch on
+    (the flag's text says the details: which root, which scores, since when)."""
+
+    MYELOPATHY_SIGN = "myelopathy_sign"
+    MODERATE_MYELOPATHY = "moderate_myelopathy"
+    SEVERE_MYELOPATHY = "severe_myelopathy"
+    MJOA_DECLINE = "mjoa_decline"
+    PROGRESSIVE_WEAKNESS = "progressive_weakness"
+    SEVERE_WEAKNESS = "severe_weakness"
+    PROGRESSIVE_SENSORY_LOSS = "progressive_sensory_loss"
+    OTHER = "other"
+
+
+_RED_FLAG_PREFIXES = (
+    ("myelopathy sign:", RedFlagCode.MYELOPATHY_SIGN),
+    ("moderate myelopathy", RedFlagCode.MODERATE_MYELOPATHY),
+    ("severe myelopathy", RedFlagCode.SEVERE_MYELOPATHY),
+    ("mJOA decline", RedFlagCode.MJOA_DECLINE),
+    ("progressive weakness", RedFlagCode.PROGRESSIVE_WEAKNESS),
+    ("severe weakness", RedFlagCode.SEVERE_WEAKNESS),
+    ("progressive sensory loss", RedFlagCode.PROGRESSIVE_SENSORY_LOSS),
+)
+
+
+def red_flag_code(text: str) -> RedFlagCode:
+    """The code of a red flag's text as the rules write it (``OTHER`` for a text no code
+    names yet; a test holds every text the engine writes to a code)."""
+    for prefix, code in _RED_FLAG_PREFIXES:
+        if text.startswith(prefix):
+            return code
+    return RedFlagCode.OTHER
+
+
+@attrs.frozen
+class RedFlag:
+    """A red flag with its code: ``RedFlag(PROGRESSIVE_WEAKNESS, "progressive weakness: left
+    C6 MRC 4 -> 3")``."""
+
+    code: RedFlagCode
+    text: str
+
+
+def option_id(action: Action) -> str:
+    """A stable id for an option, made from its action alone (the same action has the same id
+    in every assessment, release and process): the kind, then each target field that is set,
+    ``medial_branch_block:segments=C4-5:side=right:series_position=1``."""
+    parts = [action.kind.value]
+    for name in _TARGETS:
+        value = getattr(action, name)
+        if value in (None, ()):
+            continue
+        shown = "+".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+        parts.append(f"{name}={shown}")
+    return ":".join(parts)
+
+
+_TARGETS = (
+    "segments",
+    "side",
+    "root",
+    "approach",
+    "drug",
+    "urgency",
+    "modality",
+    "series_position",
+)
 
 
 class Explainer(Protocol):
@@ -96,6 +176,11 @@ class Option:
     def legal(self) -> bool:
         return self.status is not Status.BLOCKED
 
+    @property
+    def id(self) -> str:
+        """A stable id of the option: the same action has the same id (:func:`option_id`)."""
+        return option_id(self.action)
+
     def _key(self) -> tuple[object, ...]:
         return (self.action, self.status, self.urgent, self.rank, self.reasons, self.failed)
 
@@ -147,6 +232,11 @@ class Assessment:
             )
             object.__setattr__(self, "_built", built)
         return built
+
+    @property
+    def flags(self) -> tuple[RedFlag, ...]:
+        """The red flags with their codes (``red_flags`` holds their texts)."""
+        return tuple(RedFlag(red_flag_code(text), text) for text in self.red_flags)
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -203,48 +293,8 @@ class Assessment:
         return hash((self.as_of, self.profile, self.phase, self.judgements))
 
     def to_dict(self) -> dict[str, Any]:
-        """The assessment as a JSON-ready document (``schema_version`` 1)."""
-        return {
-            "schema_version": 1,
-            "as_of": self.as_of.isoformat(),
-            "profile": self.profile,
-            "phase": self.phase.value,
-            "red_flags": list(self.red_flags),
-            "notes": list(self.notes),
-            **{
-                status.value: [_option_dict(o) for o in options]
-                for status, options in (
-                    (Status.RECOMMENDED, self.recommended),
-                    (Status.ALLOWED, self.allowed),
-                    (Status.BLOCKED, self.blocked),
-                )
-            },
-        }
+        """The assessment as a JSON-ready document, the same as ``json.loads(dumps(self))``:
+        its form is :func:`spinepath.pathway.document.assessment_schema`."""
+        from spinepath.pathway.document import assessment_document
 
-
-def _option_dict(option: Option) -> dict[str, Any]:
-    action = option.action
-    target = {
-        name: [str(v) for v in value] if isinstance(value, tuple) else value
-        for name in (
-            "segments",
-            "side",
-            "root",
-            "approach",
-            "drug",
-            "urgency",
-            "modality",
-            "series_position",
-        )
-        if (value := getattr(action, name)) not in (None, ())
-    }
-    document: dict[str, Any] = {"action": action.kind.value, "target": target, "text": str(action)}
-    if option.rank is not None:
-        document["rank"] = option.rank
-        document["urgent"] = option.urgent
-    key = "failed" if option.status is Status.BLOCKED else "reasons"
-    document[key] = [
-        {"rule": r.rule, "text": r.text, "citation": r.citation}
-        for r in (option.failed if option.status is Status.BLOCKED else option.reasons)
-    ]
-    return document
+        return assessment_document(self)

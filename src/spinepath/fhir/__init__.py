@@ -1,0 +1,50 @@
+"""FHIR R4 resources from spinepath values (extra ``spinepath[fhir]``, fhir.resources' R4B models).
+
+``plan_definition()`` writes the rule catalogue as a PlanDefinition (one action per rule, its
+conditions as text naming the rule id, its citation as documentation); ``request_group`` and
+``care_plan`` write an assessment (recommended and allowed options as proposals, blocked ones
+with their failed preconditions); ``service_request`` writes one action as a proposed
+ServiceRequest. Every resource is built as JSON-ready data and validated by fhir.resources
+before it is returned. Codes: CPT and ICD-10-CM from the evidence table (docs/fhir.md lists
+each with its system); an action with no verified code carries its name as ``code.text``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+if importlib.util.find_spec("fhir") is None or importlib.util.find_spec("fhir.resources") is None:
+    raise ImportError(
+        "spinepath.fhir needs the 'fhir' extra: pip install 'spinepath[fhir]' (fhir.resources)"
+    )
+
+from spinepath.fhir._cards import OVERRIDE_REASONS, SUMMARY_LIMIT, blocked_card, cards
+from spinepath.fhir._codes import CODES, CPT, ICD_10_CM, Code, code_of
+from spinepath.fhir._resources import (
+    OPTION_ID_SYSTEM,
+    care_plan,
+    patient,
+    plan_definition,
+    request_group,
+    service_request,
+    validate,
+)
+
+__all__ = [
+    "CODES",
+    "CPT",
+    "ICD_10_CM",
+    "Code",
+    "care_plan",
+    "code_of",
+    "patient",
+    "plan_definition",
+    "request_group",
+    "service_request",
+    "validate",
+    "OPTION_ID_SYSTEM",
+    "OVERRIDE_REASONS",
+    "SUMMARY_LIMIT",
+    "blocked_card",
+    "cards",
+]
