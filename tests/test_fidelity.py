@@ -338,7 +338,12 @@ def test_item5_the_payer_arm_pain_floor_binds_an_operation_in_the_payer_profile_
     acdf = Do.acdf("C5-6")
     assert option(assess(clinic.record), acdf).status is not Status.BLOCKED
     payer = assess(clinic.record, STRICT_PAYER)
-    blocked(payer, acdf, "S14", "arm pain NRS 2, symptoms for 180 days (this profile needs NRS >=4")
+    blocked(
+        payer,
+        acdf,
+        "S14",
+        "arm pain NRS 2, symptoms for 180 days since 2023-11-09 (this profile needs NRS >=4",
+    )
 
 
 def test_item12_progressive_weakness_makes_updated_imaging_favoured() -> None:

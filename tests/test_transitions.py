@@ -151,8 +151,8 @@ def test_an_illegal_event_raises_listing_every_failed_precondition() -> None:
     )
     failed = check(record, rfa, STRICT_PAYER)
     assert [str(r) for r in failed] == [
-        "S6: no positive MBB at C5-6 right (>=80% relief on 2 comparative blocks); "
-        "and no earlier RFA at C5-6 right",
+        "S6: needs one of 2 alternatives, neither holds: [no positive MBB at C5-6 right (this "
+        "profile needs >=80% relief on 2 comparative blocks); or no earlier RFA at C5-6 right]",
         "S6: bleeding risk (anticoagulation or bleeding disorder)",
     ]
     with pytest.raises(IllegalTransition) as raised:
