@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -634,3 +635,44 @@ def test_a_first_ablation_has_no_interval_to_wait() -> None:
     record = right_facet_pain().record
     text = _fact_text(record, "rfa_interval_ok", Do.rfa("C5-6", "right"))
     assert text == "no earlier RFA at C5-6 right"
+
+
+def _failed_cesi() -> PatientRecord:
+    return (
+        Clinic()
+        .intake(0, arm=7, neck=3, radiating=["left C6"], onset=-30, exam=exam())
+        .mri(3, foraminal("C5-6", "left"))
+        .cesi(10, "interlaminar", "C6-7", "central")
+        .outcome(pain_before=7, pain_after=6, relief=10)  # reported on day 38, 2024-02-15
+        .record
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the last CESI failed (CESI 2024-01-19, reported 2024-02-15: 10% relief)",  # wrong day
+        "the last CESI failed (CESI 2024-01-18, reported 2024-02-15: 55% relief)",  # wrong figure
+        "CESI 2024-01-18: outcome not recorded",  # it is
+        "pain not debilitating: worse of arm and neck pain NRS 7",  # no QoL or NDI measured
+        "arm pain NRS 5, symptoms for 68 days since 2023-12-09",  # the latest visit says 7
+        "symptoms for 30 days since 2023-12-09 (at least 84 days)",  # 68 days
+        "symptoms for 68 days (at least 84 days)",  # counted from when?
+        "no MRI or CT on record",
+        "no new deficit since the last cross-sectional imaging (imaging 2024-01-11)",  # no exam
+    ],
+)
+def test_each_truth_check_catches_what_it_states(text: str) -> None:
+    assert _caught(text, _failed_cesi(), Do.discharge(), sp.CONSENSUS_2022)
+
+
+def test_the_truth_checks_pass_what_the_record_says() -> None:
+    record = _failed_cesi()
+    for text in (
+        "the last CESI failed (CESI 2024-01-18, reported 2024-02-15: 10% relief; adequate is "
+        ">=50% relief lasting 90 days)",
+        "arm pain NRS 7, symptoms for 68 days since 2023-12-09",
+        "no exam since the last cross-sectional imaging (imaging 2024-01-11)",
+        *_texts_of(record),
+    ):
+        assert not _caught(text, record, Do.discharge(), sp.CONSENSUS_2022), text
