@@ -213,7 +213,8 @@ def test_a_byte_order_mark_passes_both_commands_alike(
     assert main(["assess", str(bom)]) == OK
     assert main(["assess", str(EXAMPLE)]) == OK
     with_mark, without = capsys.readouterr().out.split(f"{EXAMPLE}: ")
-    assert with_mark == f"{bom}: " + without
+    # the same assessment; only the header's wrapping differs with the label's length
+    assert with_mark.split() == f"{bom}: {without}".split()
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,10 @@ tests/data/assessments.json.gz holds 229 records (the shipped examples and seede
 profiles, reasons included, written by tests/tools/make_corpus.py: first from the engine that
 derived facts from the whole record on every call (issue 8: the fact state changed no answer),
 then re-answered for the same records when the clinical-fidelity rules changed answers on
-purpose (issue 9; the CHANGELOG lists the changes). Here every prefix is assessed twice: built
-from scratch, and grown one event at a time (each record's fact state carried forward), and
-both must equal the frozen answer.
+purpose (issue 9; the CHANGELOG lists the changes), and once more when the reason texts were
+made checkable (issue 9, item 11: texts only; every class, rank, rule and citation unchanged).
+Here every prefix is assessed twice: built from scratch, and grown one event at a time (each
+record's fact state carried forward), and both must equal the frozen answer.
 """
 
 from __future__ import annotations

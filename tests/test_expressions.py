@@ -46,7 +46,50 @@ def test_alternatives_report_the_first_obstacle_of_each_path() -> None:
     a, b, c = Fact("a"), Fact("b"), Fact("c")
     result = (a | (b & c)).evaluate(Table(a=False, b=False, c=False), ACTION)
     assert not result.holds
-    assert result.failed == ("not a; and not b",)
+    assert result.failed == ("needs one of 2 alternatives, neither holds: [not a; or not b]",)
+
+
+def test_a_conjunction_inside_a_choice_names_its_own_obstacle() -> None:
+    a, b, c = Fact("a"), Fact("b"), Fact("c")
+    result = (a | (b & c)).evaluate(Table(a=False, b=True, c=False), ACTION)
+    assert result.failed == ("needs one of 2 alternatives, neither holds: [not a; or not c]",)
+
+
+def test_three_alternatives_and_what_follows_the_choice_stay_apart() -> None:
+    a, b, c, d = Fact("a"), Fact("b"), Fact("c"), Fact("d")
+    result = ((a | b | c) & d).evaluate(Table(a=False, b=False, c=False, d=False), ACTION)
+    assert result.failed == (
+        "needs one of 3 alternatives, none holds: [not a; or not b; or not c]",
+        "not d",
+    )
+    assert "; and" not in "; ".join(result.failed)
+
+
+def test_a_choice_nested_in_an_alternative_is_a_list_of_its_own() -> None:
+    a, b, c = Fact("a"), Fact("b"), Fact("c")
+    result = (a | ((b | c) & a)).evaluate(Table(a=False, b=False, c=False), ACTION)
+    assert result.failed == (
+        "needs one of 2 alternatives, neither holds: "
+        "[not a; or needs one of 2 alternatives, neither holds: [not b; or not c]]",
+    )
+
+
+def test_a_choice_that_holds_reports_the_alternative_that_held() -> None:
+    a, b, c = Fact("a"), Fact("b"), Fact("c")
+    result = (a | (b & c)).evaluate(Table(a=False, b=True, c=True), ACTION)
+    assert result.holds
+    assert result.held == ("b", "c")
+
+
+def test_none_of_the_alternatives_lists_each_obstacle_as_held() -> None:
+    a, b = Fact("a"), Fact("b")
+    none = ~(a | b)
+    result = none.evaluate(Table(a=False, b=False), ACTION)
+    assert result.holds
+    assert result.held == ("not a", "not b")  # each true on its own, no "one of"
+    result = none.evaluate(Table(a=False, b=True), ACTION)
+    assert not result.holds
+    assert result.failed == ("b",)
 
 
 def _every_condition() -> list[Condition]:

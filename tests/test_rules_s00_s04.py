@@ -143,7 +143,7 @@ def test_s0_epidural_injections_are_at_least_14_days_apart() -> None:
         too_soon,
         TARGETED,
         "S0",
-        "only 9 days since the last epidural injection (minimum 14)",
+        "only 9 days since the last epidural injection on",
     )
     assert evaluate(clinic.record, TARGETED, as_of=clinic.day(35)).legal
 

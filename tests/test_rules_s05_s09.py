@@ -109,7 +109,7 @@ def test_s6_mbb_blocked_before_the_conservative_period() -> None:
         assess(record),
         Do.mbb("C5-6", "left"),
         "S6",
-        "symptoms for only 37 days (facet procedures need 90)",
+        "symptoms for only 37 days since 2023-12-09 (facet procedures need 90 days)",
     )
 
 
@@ -120,7 +120,7 @@ def test_s6_rfa_blocked_without_positive_mbb() -> None:
             a,
             Do.rfa(segment, "right"),
             "S6",
-            f"no positive MBB at {segment} right (>50% relief on one block)",
+            f"no positive MBB at {segment} right (this profile needs >50% relief on one block)",
         )
 
 
@@ -169,7 +169,7 @@ def test_s6_profiles_differ_on_a_single_mbb_with_60_percent_relief() -> None:
         rfa,
         "S6",
         "no positive MBB at C5-6 right (MBB 2024-03-18: 60% relief, negative, below >=80% "
-        "relief; >=80% relief on 2 comparative blocks)",
+        "relief; this profile needs >=80% relief on 2 comparative blocks)",
     )
 
 
@@ -181,7 +181,13 @@ def test_s6_strict_payer_needs_two_comparative_blocks_of_80_percent() -> None:
     )
     a = assess(first.record, STRICT_PAYER)
     recommended(a, Do.mbb("C5-6", "right", series_position=2), "S6")
-    blocked(a, Do.rfa("C5-6", "right"), "S6", "no positive MBB at C5-6 right")
+    blocked(
+        a,
+        Do.rfa("C5-6", "right"),
+        "S6",
+        "too few positive MBBs at C5-6 right (MBB 2024-03-18: 85% relief, positive; this profile "
+        "needs >=80% relief on 2 comparative blocks)",  # one was positive: not "no positive MBB"
+    )
     second = first.mbb(84, "C5-6", side="right", series_position=2).outcome(
         pain_before=7, pain_after=1, relief=80, concordant=True
     )
@@ -236,7 +242,7 @@ def test_s6_repeat_rfa_under_strict_payer_waits_183_days() -> None:
         assess(clinic.record, STRICT_PAYER),
         rfa,
         "S6",
-        "only 160 days since the last RFA at C5-6 right (minimum 183)",
+        "only 160 days since the last RFA at C5-6 right (RFA 2024-04-07; minimum 183 days)",
     )
     later = assess(clinic.record, STRICT_PAYER, as_of=clinic.day(90 + 183))
     recommended(later, rfa, "S6")
@@ -412,4 +418,4 @@ def test_s9_posture_faults_favour_advanced_pt_even_after_good_relief() -> None:
         .record
     )
     option = recommended(assess(record), Do.advanced_pt(), "S9")
-    assert "posture review found faults to correct" in option.reasons[0].text
+    assert "posture review 2024-02-22 found faults to correct" in option.reasons[0].text

@@ -76,7 +76,7 @@ def test_s10_implant_blocked_after_an_unsuccessful_trial() -> None:
         assess(record.record),
         Do.scs_implant(),
         "S10",
-        "no successful stimulator trial (40%, needs >=50%)",
+        "no successful stimulator trial (40% relief, needs >=50%)",
     )
 
 
@@ -117,7 +117,7 @@ def test_s11_routine_consultation_after_failed_non_surgical_care() -> None:
     assert option.reasons[0].text == (
         "advanced physical therapy tried; nerve-stabilising medication tried; targeted "
         "treatment failed (CESI); debilitating pain (quality-of-life impact debilitating); "
-        "symptoms for 121 days (at least 84); no surgical consultation"
+        "symptoms for 121 days since 2023-12-09 (at least 84 days); no surgical consultation"
     )
     allowed(a, Do.consult(urgent=True), "S12")
     assert a.first is not None
@@ -127,7 +127,7 @@ def test_s11_routine_consultation_after_failed_non_surgical_care() -> None:
 def test_s11_no_consultation_before_84_days_of_symptoms() -> None:
     clinic = _failed_non_surgical_care(onset=8)
     option = allowed(assess(clinic.record), Do.consult(urgent=False), "S11")
-    assert "symptoms for only 83 days (need 84)" in option.reasons[0].text
+    assert "symptoms for only 83 days since 2024-01-16 (need 84 days)" in option.reasons[0].text
     at_84 = assess(clinic.record, as_of=clinic.day(92))
     recommended(at_84, Do.consult(urgent=False), "S11")
 

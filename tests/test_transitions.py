@@ -151,8 +151,8 @@ def test_an_illegal_event_raises_listing_every_failed_precondition() -> None:
     )
     failed = check(record, rfa, STRICT_PAYER)
     assert [str(r) for r in failed] == [
-        "S6: no positive MBB at C5-6 right (>=80% relief on 2 comparative blocks); "
-        "and no earlier RFA at C5-6 right",
+        "S6: needs one of 2 alternatives, neither holds: [no positive MBB at C5-6 right (this "
+        "profile needs >=80% relief on 2 comparative blocks); or no earlier RFA at C5-6 right]",
         "S6: bleeding risk (anticoagulation or bleeding disorder)",
     ]
     with pytest.raises(IllegalTransition) as raised:
@@ -184,7 +184,7 @@ def test_check_judges_as_of_the_event_date() -> None:
     action = Do.cesi("transforaminal", "C5-6", "left")
     soon = _event(action, clinic.record, clinic.day(30))
     assert [str(r) for r in check(clinic.record, soon)] == [
-        "S0: only 9 days since the last epidural injection (minimum 14)"
+        "S0: only 9 days since the last epidural injection on 2024-01-29 (minimum 14 days)"
     ]
     assert check(clinic.record, _event(action, clinic.record, clinic.day(35))) == ()
 

@@ -105,6 +105,12 @@ _NEEDS: dict[ActionKind, frozenset[str]] = {
 _MAY_NAME: dict[ActionKind, frozenset[str]] = {
     ActionKind.MEDICATION_TRIAL: frozenset({"drug"}),  # none: a gabapentinoid, either drug
 }
+_MODALITY_NAMES = {
+    Modality.MRI: "MRI",
+    Modality.CT: "CT",
+    Modality.CT_MYELOGRAPHY: "CT myelography",
+    Modality.XRAY: "X-ray",
+}
 _TARGET_FIELDS = ("segments", "side", "root", "approach", "drug", "urgency", "modality")
 
 
@@ -186,7 +192,7 @@ class Action:
         if self.kind is ActionKind.MEDICATION_TRIAL and self.drug is None:
             parts.append("(a gabapentinoid: gabapentin or pregabalin)")
         if self.modality is not None:
-            parts.append(self.modality.value.replace("_", " ").upper().replace("XRAY", "X-ray"))
+            parts.append(_MODALITY_NAMES[self.modality])
         return " ".join(parts)
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "FactSource",
     "Not",
     "fact",
+    "one_of",
 ]
 
 
@@ -147,18 +148,29 @@ class All(Condition):
 
 @attrs.frozen(repr=False)
 class AnyOf(Condition):
-    """At least one part holds; when none does, every part's failure is reported."""
+    """At least one part holds; when none does, the failure reads as a choice: one of the
+    alternatives is needed, with the first obstacle on each (:func:`one_of`)."""
 
     parts: tuple[Condition, ...]
 
     def evaluate(self, facts: FactSource, action: Action) -> Explanation:
-        failed: list[str] = []
+        held, obstacles = self._alternatives(facts, action)
+        if held is not None:
+            return held
+        return Explanation(False, (), (one_of(obstacles),) if obstacles else ())
+
+    def _alternatives(
+        self, facts: FactSource, action: Action
+    ) -> tuple[Explanation | None, tuple[str, ...]]:
+        """The first alternative that holds (with what held), else None and the first
+        obstacle on each alternative path, in order."""
+        obstacles: list[str] = []
         for part in self.parts:
             result = part.evaluate(facts, action)
             if result.holds:
-                return Explanation(True, result.held, ())
-            failed.extend(result.failed[:1])  # the first obstacle on each alternative path
-        return Explanation(False, (), ("; and ".join(failed),) if failed else ())
+                return Explanation(True, result.held, ()), ()
+            obstacles.extend(result.failed[:1])
+        return None, tuple(obstacles)
 
     def check(self, facts: FactSource, action: Action) -> bool:
         return any(part.check(facts, action) for part in self.parts)
@@ -178,11 +190,17 @@ class AnyOf(Condition):
 
 @attrs.frozen(repr=False)
 class Not(Condition):
-    """The part does not hold; its failure texts become this condition's held texts."""
+    """The part does not hold; its failure texts become this condition's held texts (for a
+    choice, each alternative's obstacle: none of them holds) and its held texts the failed."""
 
     part: Condition
 
     def evaluate(self, facts: FactSource, action: Action) -> Explanation:
+        if isinstance(self.part, AnyOf):  # "none of": each alternative's obstacle holds
+            held, obstacles = self.part._alternatives(facts, action)
+            if held is None:
+                return Explanation(True, obstacles, ())
+            return Explanation(False, (), held.held)
         result = self.part.evaluate(facts, action)
         return Explanation(not result.holds, result.failed, result.held)
 
@@ -205,6 +223,22 @@ class Not(Condition):
 def _wrap(condition: Condition) -> str:
     text = condition.render()
     return f"({text})" if isinstance(condition, All | AnyOf) and len(condition.parts) > 1 else text
+
+
+def one_of(obstacles: tuple[str, ...]) -> str:
+    """How a failed choice of alternatives reads: one of them is needed, and the first obstacle
+    on each path (``obstacles``, one a path, in order) says why none holds.
+
+    ``needs one of 2 alternatives, neither holds: [no positive MBB at C4-5 right; or no earlier
+    RFA at C4-5 right]``. The brackets close the list, so the texts that follow it in the same
+    reason (joined with ``"; "``) are not read as part of its last alternative, and a choice
+    nested in an alternative reads as a bracketed list of its own. A single obstacle (the
+    other paths gave no text) is the obstacle itself.
+    """
+    if len(obstacles) == 1:
+        return obstacles[0]
+    none = "neither holds" if len(obstacles) == 2 else "none holds"
+    return f"needs one of {len(obstacles)} alternatives, {none}: [{'; or '.join(obstacles)}]"
 
 
 def fact(name: str) -> Fact:

@@ -191,6 +191,21 @@ def _then(text: str) -> str:
     return f"{text}; " if text else ""
 
 
+def _paren(text: str) -> str:
+    """`` (text)`` after a phrase, or nothing when there is nothing to say."""
+    return f" ({text})" if text else ""
+
+
+def _symptom_days(f: Facts, only: bool = False) -> str:
+    """How long the symptoms have lasted, with the day counted from: the reported onset, or
+    the first recorded event when none was reported (the fold's rule)."""
+    onset = f.state.onset
+    if onset is None:
+        return "symptom onset not recorded"
+    days = f.days_since(onset)
+    return f"symptoms for {'only ' if only else ''}{days} days since {onset.isoformat()}"
+
+
 def _covers(sides: frozenset[Side] | tuple[Side, ...], side: Side | None) -> bool:
     return side is not None and any(s.covers(side) for s in sides)
 
@@ -322,15 +337,32 @@ def _symptoms_changed(f: Facts, _: Action) -> bool:
     "a progressive or severe neurological deficit first shown after the latest MRI, CT or CT "
     "myelogram (S2)",
     "a deficit shown since the last cross-sectional imaging ({imaged})",
-    "no new deficit since the last cross-sectional imaging ({imaged})",
-    detail=lambda f, _: {
-        "imaged": "none on record"
-        if f.state.imaging.latest is None
-        else f"imaging {f.state.imaging.latest.date.isoformat()}"
-    },
+    "{no_deficit}",
+    detail=lambda f, _: _deficit_detail(f),
 )
 def _deficit_since_imaging(f: Facts, _: Action) -> bool:
     return f.state.surgical.deficit_since_imaging
+
+
+def _deficit_detail(f: Facts) -> dict[str, str]:
+    """The latest imaging's date, and whether any exam came after it (none: nothing is known
+    of a deficit since, which is not the same as no deficit)."""
+    latest = f.state.imaging.latest
+    s = f.state.surgical
+    examined = [day for _, day, _ in (*s.exams, *((s.before,) if s.before else ()))]
+    if latest is None:
+        return {
+            "imaged": "no MRI or CT on record",
+            "no_deficit": "no progressive or severe deficit shown (no MRI or CT on record)"
+            if examined
+            else "no exam or MRI or CT on record",
+        }
+    imaged = f"imaging {latest.date.isoformat()}"
+    if any(day > latest.date for day in examined):
+        no_deficit = f"no new deficit since the last cross-sectional imaging ({imaged})"
+    else:
+        no_deficit = f"no exam since the last cross-sectional imaging ({imaged})"
+    return {"imaged": imaged, "no_deficit": no_deficit}
 
 
 @_fact(
@@ -413,11 +445,22 @@ def _posture_reviewed(f: Facts, _: Action) -> bool:
 @_fact(
     "posture_needs_correction",
     "the latest posture review found something to correct (S4)",
-    "posture review found faults to correct",
-    "no postural faults on record",
+    "posture review {reviewed}found faults to correct",
+    "{no_faults}",
+    detail=lambda f, _: _posture_detail(f),
 )
 def _posture_needs_correction(f: Facts, _: Action) -> bool:
     return f.state.care.posture_faults
+
+
+def _posture_detail(f: Facts) -> dict[str, str]:
+    day = next((d for what, d in f.state.since_failure.last_on if what == POSTURE_REVIEW), None)
+    if day is None:
+        return {"reviewed": "", "no_faults": "no posture review on record"}
+    return {
+        "reviewed": f"{day.isoformat()} ",
+        "no_faults": f"posture review {day.isoformat()} found no faults to correct",
+    }
 
 
 @_fact(
@@ -457,14 +500,14 @@ def _flags(f: Facts, texts: tuple[str, ...]) -> dict[str, str]:
     for text in texts:
         day = s.shown_on(text)
         dated.append(text if day is None else f"{text} (exam {day.isoformat()})")
-    return {"flags": "; ".join(dated)}
+    return {"flags": f": {'; '.join(dated)}" if dated else ""}
 
 
 @_fact(
     "red_flag",
     "a progressive or severe neurological deficit, or myelopathy that is moderate, severe, "
     "declining or not graded (S12)",
-    "red flag: {flags}",
+    "red flag{flags}",
     "no red flag",
     detail=lambda f, _: _flags(f, f.state.surgical.red_flags),
 )
@@ -475,7 +518,7 @@ def _red_flag(f: Facts, _: Action) -> bool:
 @_fact(
     "red_flag_unanswered",
     "a red flag not yet seen by a surgeon (S12)",
-    "red flag not yet seen by a surgeon: {flags}",
+    "red flag not yet seen by a surgeon{flags}",
     "no red flag awaiting a surgeon",
     detail=lambda f, _: _flags(f, f.state.surgical.unanswered),
 )
@@ -486,14 +529,21 @@ def _red_flag_unanswered(f: Facts, _: Action) -> bool:
 def _mild_detail(f: Facts, _: Action) -> dict[str, str]:
     s = f.state.surgical
     day = s.exams[-1][1].isoformat() if s.exams else "no exam"
-    return {"mild": f"exam {day}: {s.mild_text}" if s.mild_text else "no exam shows it"}
+    if s.exams:
+        no_mild = f"no mild, stable myelopathy on the latest exam ({day})"
+    else:
+        no_mild = "no exam since the last operation" if s.operated else "no exam on record"
+    return {
+        "mild": f"exam {day}: {s.mild_text}" if s.mild_text else "no exam shows it",
+        "no_mild": no_mild,
+    }
 
 
 @_fact(
     "mild_myelopathy",
     "mild myelopathy by mJOA (or signs with a normal score), not declining (S12)",
     "mild, stable myelopathy ({mild})",
-    "no mild, stable myelopathy on the latest exam",
+    "{no_mild}",
     detail=_mild_detail,
 )
 def _mild_myelopathy(f: Facts, _: Action) -> bool:
@@ -504,7 +554,8 @@ def _mild_myelopathy(f: Facts, _: Action) -> bool:
     "consulted",
     "a surgical consultation since the last operation (S13)",
     "surgical consultation on record",
-    "no surgical consultation",
+    "no surgical consultation{since}",
+    detail=lambda f, _: {"since": " since the last operation" if f.state.surgical.operated else ""},
 )
 def _consulted(f: Facts, _: Action) -> bool:
     return f.state.surgical.consulted
@@ -619,8 +670,7 @@ def _arm_pain_why(f: Facts) -> str:
     if floor is None:
         return "this profile sets no arm-pain floor for an operation"
     weeks = f.profile.surgery_conservative_care_days.value // 7
-    days = f.days_since(f.state.onset)
-    since = "onset not recorded" if days is None else f"symptoms for {days} days"
+    since = _symptom_days(f)
     symptoms = f.state.presentation.symptoms
     if symptoms is None:
         return f"arm pain not recorded (this profile needs NRS >={floor} for {weeks} weeks)"
@@ -633,10 +683,11 @@ def _arm_pain_why(f: Facts) -> str:
 @_fact(
     "conservative_care_long_enough",
     "symptoms for at least the profile's conservative period",
-    "symptoms for {days} days (at least {needed})",
-    "symptoms for only {days} days (need {needed})",
+    "{symptoms} (at least {needed} days)",
+    "{only} (need {needed} days)",
     detail=lambda f, _: {
-        "days": f.days_since(f.state.onset),
+        "symptoms": _symptom_days(f),
+        "only": _symptom_days(f, only=True),
         "needed": f.profile.surgery_conservative_care_days.value,
     },
 )
@@ -648,7 +699,7 @@ def _conservative_care_long_enough(f: Facts, _: Action) -> bool:
 @_fact(
     "no_active_infection",
     "no active infection (needle procedures and surgery)",
-    "no active infection",
+    "no active infection recorded",
     "active infection",
 )
 def _no_active_infection(f: Facts, _: Action) -> bool:
@@ -666,7 +717,10 @@ def _no_bleeding_risk(f: Facts, _: Action) -> bool:
 
 
 @_fact(
-    "not_pregnant", "not pregnant (fluoroscopy and elective surgery)", "not pregnant", "pregnant"
+    "not_pregnant",
+    "not pregnant (fluoroscopy and elective surgery)",
+    "no pregnancy recorded",
+    "pregnant",
 )
 def _not_pregnant(f: Facts, _: Action) -> bool:
     return not f.state.safety.pregnant
@@ -722,15 +776,24 @@ def _last_epidural(f: Facts) -> int | None:
     return f.days_since(dates[-1] if dates else None)
 
 
+def _since_epidural(f: Facts) -> str:
+    dates = f.state.cesi.dates
+    if not dates:
+        return "no epidural injection on record"
+    return f"{_last_epidural(f)} days since the last epidural injection on {dates[-1].isoformat()}"
+
+
+def _days_needed(f: Facts) -> int:
+    needed: int = f.profile.epidural_min_interval_days.value
+    return needed
+
+
 @_fact(
     "epidural_interval_ok",
     "the profile's minimum interval since the last epidural injection",
-    "{days} days since the last epidural injection (minimum {needed})",
-    "only {days} days since the last epidural injection (minimum {needed})",
-    detail=lambda f, _: {
-        "days": _last_epidural(f),
-        "needed": f.profile.epidural_min_interval_days.value,
-    },
+    "{since} (minimum {needed} days)",
+    "only {since} (minimum {needed} days)",
+    detail=lambda f, _: {"since": _since_epidural(f), "needed": _days_needed(f)},
 )
 def _epidural_interval_ok(f: Facts, _: Action) -> bool:
     days = _last_epidural(f)
@@ -755,7 +818,7 @@ def _scs_why(f: Facts) -> str:
     outcome = care.scs_trial_outcome
     if outcome is None:
         return "trial outcome not reported"
-    return f"{_pct(outcome.relief)}, needs {f.profile.scs_trial_success.value}%"
+    return f"{_pct(outcome.relief)} relief, needs {f.profile.scs_trial_success.value}%"
 
 
 @_fact(
@@ -808,9 +871,9 @@ def _candidate_detail(f: Facts, a: Action) -> dict[str, str]:
 @_fact(
     "snrb_done",
     "a selective nerve root block at the target root",
-    "{target} already blocked ({history})",
+    "{target} already blocked{history}",
     "{target} not yet blocked",
-    detail=lambda f, a: {"history": _history(f.state.snrb.results, (a.nerve,))},
+    detail=lambda f, a: {"history": _paren(_history(f.state.snrb.results, (a.nerve,)))},
     target=True,
 )
 def _snrb_done(f: Facts, a: Action) -> bool:
@@ -928,10 +991,13 @@ def _facet_arthropathy_at(f: Facts, a: Action) -> bool:
     "mbb_positive",
     "enough positive medial branch blocks at every joint of the target (S6)",
     "positive MBB at {target} ({history}{rule})",
-    "no positive MBB at {target} ({history}{rule})",
+    "{none} at {target} ({history}{rule})",
     detail=lambda f, a: {
         "rule": _mbb_rule(f.profile),
         "history": _then(_history(f.state.mbb.results, a.joints)),
+        "none": "too few positive MBBs"
+        if any(f.state.mbb.positive_count(j) for j in a.joints)
+        else "no positive MBB",
     },
     target=True,
 )
@@ -945,7 +1011,7 @@ def _mbb_positive(f: Facts, a: Action) -> bool:
 def _mbb_rule(profile: Profile) -> str:
     n = profile.mbb_blocks_required.value
     blocks = "one block" if n == 1 else f"{n} comparative blocks"
-    return f"{profile.mbb_positive_relief.value}% relief on {blocks}"
+    return f"this profile needs {profile.mbb_positive_relief.value}% relief on {blocks}"
 
 
 @_fact(
@@ -970,9 +1036,9 @@ def _mbb_first_positive(f: Facts, a: Action) -> bool:
 @_fact(
     "mbb_negative",
     "a medial branch block at the target gave too little or discordant relief",
-    "a negative MBB at {target} ({history})",
+    "a negative MBB at {target}{history}",
     "no negative MBB at {target}",
-    detail=lambda f, a: {"history": _history(f.state.mbb.results, a.joints)},
+    detail=lambda f, a: {"history": _paren(_history(f.state.mbb.results, a.joints))},
     target=True,
 )
 def _mbb_negative(f: Facts, a: Action) -> bool:
@@ -982,10 +1048,11 @@ def _mbb_negative(f: Facts, a: Action) -> bool:
 @_fact(
     "facet_care_long_enough",
     "symptoms for the profile's conservative period before facet blocks",
-    "symptoms for {days} days (facet procedures need {needed})",
-    "symptoms for only {days} days (facet procedures need {needed})",
+    "{symptoms} (facet procedures need {needed} days)",
+    "{only} (facet procedures need {needed} days)",
     detail=lambda f, _: {
-        "days": f.days_since(f.state.onset),
+        "symptoms": _symptom_days(f),
+        "only": _symptom_days(f, only=True),
         "needed": f.profile.facet_conservative_care_days.value,
     },
 )
@@ -997,9 +1064,9 @@ def _facet_care_long_enough(f: Facts, _: Action) -> bool:
 @_fact(
     "rfa_prior",
     "an earlier RFA at any joint of the target",
-    "earlier RFA at {target} ({history})",
+    "earlier RFA at {target}{history}",
     "no earlier RFA at {target}",
-    detail=lambda f, a: {"history": _history(f.state.rfa.results, a.joints)},
+    detail=lambda f, a: {"history": _paren(_history(f.state.rfa.results, a.joints))},
     target=True,
 )
 def _rfa_prior(f: Facts, a: Action) -> bool:
@@ -1026,12 +1093,9 @@ def _repeat_rfa_qualifies(f: Facts, a: Action) -> bool:
 @_fact(
     "rfa_interval_ok",
     "the profile's minimum interval since the last RFA at the target",
-    "{days} days since the last RFA at {target} (minimum {needed})",
-    "only {days} days since the last RFA at {target} (minimum {needed})",
-    detail=lambda f, a: {
-        "days": _days_since_rfa(f, a),
-        "needed": f.profile.repeat_rfa_min_interval_days.value,
-    },
+    "{since}",
+    "{since}",
+    detail=lambda f, a: {"since": _rfa_since(f, a)},
     target=True,
 )
 def _rfa_interval_ok(f: Facts, a: Action) -> bool:
@@ -1045,6 +1109,21 @@ def _days_since_rfa(f: Facts, a: Action) -> int | None:
     return f.days_since(max(dates)) if dates else None
 
 
+def _rfa_since(f: Facts, a: Action) -> str:
+    """How long since the last RFA at the target, dated, against the profile's minimum."""
+    dates = [d for j, d in f.state.rfa.last_on if j in a.joints]
+    if not dates:
+        return f"no earlier RFA at {a.target}"
+    last = max(dates)
+    days = (f.as_of - last).days
+    needed = f.profile.repeat_rfa_min_interval_days.value
+    only = "only " if days < needed else ""
+    return (
+        f"{only}{days} days since the last RFA at {a.target} (RFA {last.isoformat()}; "
+        f"minimum {needed} days)"
+    )
+
+
 @_fact(
     "rfa_frequency_ok",
     "RFAs within the profile's limit per rolling 12 months",
@@ -1052,7 +1131,7 @@ def _days_since_rfa(f: Facts, a: Action) -> int | None:
     "{n} RFA sessions in 12 months (limit {limit}): limit reached",
     detail=lambda f, _: {
         "n": f.within(f.state.rfa.dates, YEAR_DAYS),
-        "limit": f.profile.rfa_max_per_12_months.value or "none",
+        "limit": f.profile.rfa_max_per_12_months.value or "none in this profile",
     },
     target=True,
 )
@@ -1079,7 +1158,7 @@ def _occipital_pain_on_side(f: Facts, a: Action) -> bool:
 @_fact(
     "gon_block_worked_before",
     "an earlier GON block on this side met the response threshold",
-    "an earlier {target} GON block worked ({history})",
+    "an earlier {target} GON block worked{history}",
     "no earlier {target} GON block that worked",
     detail=lambda f, a: {"history": _gon_history(f, a)},
     target=True,
@@ -1091,7 +1170,7 @@ def _gon_block_worked_before(f: Facts, a: Action) -> bool:
 @_fact(
     "gon_block_done",
     "a GON block on this side is on record (a block that did not work is remembered)",
-    "{target} GON block already given ({history})",
+    "{target} GON block already given{history}",
     "no {target} GON block on record",
     detail=lambda f, a: {"history": _gon_history(f, a)},
     target=True,
@@ -1103,7 +1182,7 @@ def _gon_block_done(f: Facts, a: Action) -> bool:
 def _gon_history(f: Facts, a: Action) -> str:
     side = a.side
     keys = tuple(s for s, _ in f.state.gon.results if side is not None and s.covers(side))
-    return _history(f.state.gon.results, keys)
+    return _paren(_history(f.state.gon.results, keys))
 
 
 def _ongoing(f: Facts, drug: Any) -> bool:
@@ -1151,7 +1230,8 @@ def _medication_ongoing(f: Facts, a: Action) -> bool:
             str(d)
             for d in sorted(f.state.medication.tried)
             if d is not _drug(f, a) and _ongoing(f, d)
-        ),
+        )
+        or "another gabapentinoid",
     },
     target=True,
 )
