@@ -51,7 +51,11 @@ def test_s10_scs_trial_blocked_until_blocks_failed() -> None:
 def test_s10_scs_trial_legal_once_rfa_failed() -> None:
     a = assess(_failed_rfa().record)
     option = allowed(a, Do.scs_trial(), "S10")
-    assert any("blocks failed (radiofrequency ablation)" in r.text for r in option.reasons)
+    assert any(
+        "blocks failed (radiofrequency ablation 2024-04-01: 20% relief, not enough relief)"
+        in r.text
+        for r in option.reasons
+    )
     # the article does not favour regenerative medicine: at most allowed
     allowed(a, Do.regenerative(), "S10")
 
@@ -116,7 +120,8 @@ def test_s11_routine_consultation_after_failed_non_surgical_care() -> None:
     assert not option.urgent
     assert option.reasons[0].text == (
         "advanced physical therapy tried; nerve-stabilising medication tried; targeted "
-        "treatment failed (CESI); debilitating pain (quality-of-life impact debilitating); "
+        "treatment failed (CESI 2024-03-11: 15% relief, not enough relief); debilitating pain "
+        "(quality-of-life impact debilitating); "
         "symptoms for 121 days since 2023-12-09 (at least 84 days); no surgical consultation"
     )
     allowed(a, Do.consult(urgent=True), "S12")

@@ -35,7 +35,6 @@ from spinepath.rules.state import (
     YEAR_DAYS,
     FactState,
     cesi_worked,
-    named,
     state_of,
 )
 
@@ -596,7 +595,7 @@ def _medication_tried(f: Facts, _: Action) -> bool:
     "a targeted treatment was tried and failed (S11)",
     "targeted treatment failed ({failed})",
     "no failed targeted treatment on record",
-    detail=lambda f, _: {"failed": ", ".join(map(named, f.state.outcomes.failed)) or "none"},
+    detail=lambda f, _: {"failed": "; ".join(t for _, t in f.state.outcomes.failed) or "none"},
 )
 def _targeted_care_failed(f: Facts, _: Action) -> bool:
     return f.state.outcomes.targeted_failed
@@ -607,7 +606,9 @@ def _targeted_care_failed(f: Facts, _: Action) -> bool:
     "RFA or the other blocks failed to give lasting relief (S10)",
     "blocks failed ({failed})",
     "no failed RFA or therapeutic block on record",
-    detail=lambda f, _: {"failed": ", ".join(map(named, f.state.outcomes.failed_blocks)) or "none"},
+    detail=lambda f, _: {
+        "failed": "; ".join(t for _, t in f.state.outcomes.failed_blocks) or "none"
+    },
 )
 def _blocks_failed(f: Facts, _: Action) -> bool:
     return f.state.outcomes.blocks_failed

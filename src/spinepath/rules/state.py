@@ -396,8 +396,8 @@ class Outcomes:
     relief_until: dt.date | None = _date(None, IN_FORCE)
     latest: tuple[str, float] | None = _note()
     latest_on: tuple[dt.date, dt.date, str, int | None] | None = _note()
-    failed: tuple[str, ...] = _note(())
-    failed_blocks: tuple[str, ...] = _note(())
+    failed: tuple[tuple[str, str], ...] = _note(())
+    failed_blocks: tuple[tuple[str, str], ...] = _note(())
 
 
 @attrs.frozen(cache_hash=True)
@@ -1277,24 +1277,26 @@ def _outcomes(
         later_cesi = isinstance(done, CervicalEpiduralSteroidInjection) and (
             done.id != state.cesi.first_id
         )
+        entry = (done.kind, _result_text(named(done.kind), done, outcome, verdict.value))
         if done.kind in _TARGETED_KINDS or done.kind in _ADVANCED_KINDS or later_cesi:
             changes["targeted_failed"] = True
-            changes["failed"] = _in_order((*o.failed, done.kind))
+            changes["failed"] = _in_order((*o.failed, entry))
         blocks = done.kind in _TARGETED_KINDS or (
             later_cesi and getattr(done, "approach", None) is Approach.TRANSFORAMINAL
         )
         if blocks:
             changes["blocks_failed"] = True
-            changes["failed_blocks"] = _in_order((*o.failed_blocks, done.kind))
+            changes["failed_blocks"] = _in_order((*o.failed_blocks, entry))
     return _evolve(o, **changes) if changes else o
 
 
 _FAILED_ORDER = (*_TARGETED_KINDS, *_ADVANCED_KINDS, "cesi")
 
 
-def _in_order(kinds: tuple[str, ...]) -> tuple[str, ...]:
-    """Failed treatments in the order reason texts list them: by kind, then as recorded."""
-    return tuple(sorted(kinds, key=_FAILED_ORDER.index))
+def _in_order(failed: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Failed treatments, (kind, dated result), in the order reason texts list them: by kind,
+    then as recorded."""
+    return tuple(sorted(failed, key=lambda entry: _FAILED_ORDER.index(entry[0])))
 
 
 def named(kind: str) -> str:
