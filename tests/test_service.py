@@ -18,7 +18,7 @@ pytest.importorskip("starlette", reason="the 'service' extra")
 httpx = pytest.importorskip("httpx", reason="the 'service' extra's tests")
 uvicorn = pytest.importorskip("uvicorn", reason="the 'service' extra")
 
-from spinepath.fhir import OPTION_ID_SYSTEM, service_request  # noqa: E402
+from spinepath.fhir import OPTION_ID_SYSTEM, record_to_bundle, service_request  # noqa: E402
 from spinepath.service import MAX_BODY, RECORD_CONTENT_TYPE, create_app  # noqa: E402
 
 
@@ -70,6 +70,21 @@ def test_patient_view_gives_cards(base: str) -> None:
     cards = answer.json()["cards"]
     assert cards[0]["indicator"] == "critical"
     assert any(c.get("suggestions") for c in cards)
+
+
+def test_patient_view_reads_a_spinepath_bundle(base: str) -> None:
+    url = f"{base}/cds-services/spinepath-patient-view"
+    by_reference = httpx.post(url, json=request("progressive-arm-weakness")).json()
+    body = request("progressive-arm-weakness")
+    body["prefetch"]["record"] = record_to_bundle(sp.examples.load("progressive-arm-weakness"))
+    answer = httpx.post(url, json=body)
+    assert answer.status_code == 200
+    assert answer.json() == by_reference
+    del body["prefetch"]["record"]["entry"][1]["resource"]["extension"]
+    broken = httpx.post(url, json=body)
+    assert broken.status_code == 422
+    (problem,) = broken.json()["problems"]
+    assert problem["path"] == ["prefetch", "record", "entry", 1, "resource", "extension"]
 
 
 def test_order_select_warns_of_a_blocked_order(base: str) -> None:

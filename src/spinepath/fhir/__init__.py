@@ -4,9 +4,11 @@
 conditions as text naming the rule id, its citation as documentation); ``request_group`` and
 ``care_plan`` write an assessment (recommended and allowed options as proposals, blocked ones
 with their failed preconditions); ``service_request`` writes one action as a proposed
-ServiceRequest. Every resource is built as JSON-ready data and validated by fhir.resources
-before it is returned. Codes: CPT and ICD-10-CM from the evidence table (docs/fhir.md lists
-each with its system); an action with no verified code carries its name as ``code.text``.
+ServiceRequest. ``record_to_bundle`` writes a patient record as a collection Bundle
+and ``bundle_to_record`` reads it back to an equal record. Every resource is built as
+JSON-ready data and validated by fhir.resources before it is returned. Codes: CPT and
+ICD-10-CM from the evidence table (docs/fhir.md lists each with its system); an action
+with no verified code carries its name as ``code.text``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,14 @@ if importlib.util.find_spec("fhir") is None or importlib.util.find_spec("fhir.re
         "spinepath.fhir needs the 'fhir' extra: pip install 'spinepath[fhir]' (fhir.resources)"
     )
 
+from spinepath.fhir._bundle import (
+    EVENT_EXTENSION,
+    EXTENSION_BASE,
+    OBSERVATION_SYSTEM,
+    PATIENT_EXTENSION,
+    bundle_to_record,
+    record_to_bundle,
+)
 from spinepath.fhir._cards import OVERRIDE_REASONS, SUMMARY_LIMIT, blocked_card, cards
 from spinepath.fhir._codes import CODES, CPT, ICD_10_CM, Code, code_of
 from spinepath.fhir._resources import (
@@ -47,4 +57,10 @@ __all__ = [
     "SUMMARY_LIMIT",
     "blocked_card",
     "cards",
+    "EVENT_EXTENSION",
+    "EXTENSION_BASE",
+    "OBSERVATION_SYSTEM",
+    "PATIENT_EXTENSION",
+    "bundle_to_record",
+    "record_to_bundle",
 ]

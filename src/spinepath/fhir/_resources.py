@@ -33,8 +33,13 @@ OPTION_ID_SYSTEM = "https://spinepath.invalid/option-id"
 _MODULES = {
     "Bundle": "bundle",
     "CarePlan": "careplan",
+    "DiagnosticReport": "diagnosticreport",
+    "Encounter": "encounter",
+    "MedicationStatement": "medicationstatement",
+    "Observation": "observation",
     "Patient": "patient",
     "PlanDefinition": "plandefinition",
+    "Procedure": "procedure",
     "RequestGroup": "requestgroup",
     "ServiceRequest": "servicerequest",
 }

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from spinepath.errors import InvalidDocument, Problem, SpinepathError, problem_details
-from spinepath.fhir import OPTION_ID_SYSTEM, blocked_card, cards, code_of
+from spinepath.fhir import OPTION_ID_SYSTEM, blocked_card, bundle_to_record, cards, code_of
 from spinepath.io import loads
 from spinepath.model import PatientRecord
 from spinepath.pathway import Assessment, Option, assess
@@ -82,8 +82,9 @@ async def _body(request: Request) -> dict[str, Any]:
 
 
 def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
-    """The record from the ``record`` prefetch (a DocumentReference, or a searchset Bundle of
-    them) and the subject reference; InvalidDocument names the resource and element."""
+    """The record from the ``record`` prefetch (a DocumentReference, a searchset Bundle of
+    them, or a collection Bundle written by ``fhir.record_to_bundle``) and the subject
+    reference; InvalidDocument names the resource and element."""
     context = body.get("context")
     patient_id = context.get("patientId") if isinstance(context, dict) else None
     if not isinstance(patient_id, str):
@@ -97,6 +98,16 @@ def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
             "the 'record' prefetch is required (this service does not query a FHIR server)",
         )
     path: tuple[str | int, ...] = ("prefetch", "record")
+    if (
+        isinstance(found, dict)
+        and found.get("resourceType") == "Bundle"
+        and found.get("type") == "collection"
+    ):
+        try:
+            return bundle_to_record(found), f"Patient/{patient_id}"
+        except InvalidDocument as error:
+            problems = [Problem(p.message, (*path, *p.path), p.code) for p in error.problems]
+            raise InvalidDocument(problems, total=error.total, complete=error.complete) from None
     if isinstance(found, dict) and found.get("resourceType") == "Bundle":
         entries = found.get("entry") or []
         if not isinstance(entries, list) or not entries:
