@@ -75,8 +75,17 @@ class Figure:
     grade: Grade = attrs.field(validator=is_a(Grade))
 
     def __str__(self) -> str:
-        value = "none" if self.value is None else str(self.value)
-        return f"{value} {self.unit}".strip()
+        return f"{self.shown} {self.unit}".strip()
+
+    @property
+    def shown(self) -> str:
+        """The value as the docs show it: ``none``, a threshold (``>=50``), ``7.5``, ``14``."""
+        value = self.value
+        if value is None:
+            return "none"
+        if isinstance(value, Threshold):
+            return str(value)
+        return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _fig(value: Any, unit: str, source: str, grade: Grade) -> Figure:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spinepath.rules.catalogue import RULE_IDS, RULES, Rule
 from spinepath.rules.expressions import All, AnyOf, Condition, Fact, Not
 from spinepath.rules.facts import FACTS
-from spinepath.rules.profiles import PROFILES, Figure, Profile, Threshold
+from spinepath.rules.profiles import PROFILES, Profile
 
 __all__ = ["condition_in_words", "render_markdown"]
 
@@ -146,19 +146,10 @@ def _profile(profile: Profile) -> list[str]:
     ]
     for name, figure in profile.figures().items():
         lines.append(
-            f"| `{name}` | {_value(figure)} | {_cell(figure.unit)} | {_cell(figure.source)} "
+            f"| `{name}` | {figure.shown} | {_cell(figure.unit)} | {_cell(figure.source)} "
             f"| {figure.grade} |"
         )
     return [*lines, ""]
-
-
-def _value(figure: Figure) -> str:
-    value = figure.value
-    if value is None:
-        return "none"
-    if isinstance(value, Threshold):
-        return str(value)
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _actions(rule: Rule) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from spinepath.rules.profiles import PROFILES, Figure, Grade, Profile, Threshold
+from spinepath.rules.profiles import PROFILES, Figure, Grade, Profile
 from spinepath.sim.distributions import Distribution
 from spinepath.sim.parameters import DEFAULT_PARAMETERS, Estimate, Parameters
 
@@ -113,19 +113,10 @@ def _profiles(profiles: tuple[Profile, ...]) -> list[str]:
     for name, profile_name, figure in _figure_rows(profiles):
         shown = f"`{name}`" if name else ""
         lines.append(
-            f"| {shown} | {profile_name} | {_figure_value(figure)} | {_cell(figure.unit)} "
+            f"| {shown} | {profile_name} | {figure.shown} | {_cell(figure.unit)} "
             f"| {_cell(figure.source)} | {figure.grade} |"
         )
     return [*lines, ""]
-
-
-def _figure_value(figure: Figure) -> str:
-    value = figure.value
-    if value is None:
-        return "none"
-    if isinstance(value, Threshold):
-        return str(value)
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _parameters(parameters: Parameters) -> list[str]:
