@@ -176,22 +176,20 @@ def disabling(symptoms: Symptoms, profile: Profile) -> bool | None:
 def cesi_worked(outcome: Outcome, profile: Profile) -> bool:
     """S0: whether a CESI's outcome is adequate relief that lasts (the profile's relief for at
     least its number of days; a duration not reported counts as still lasting)."""
-    days = outcome.relief_duration_days
-    lasting = days is None or days >= profile.cesi_adequate_relief_days.value
-    return profile.cesi_adequate_relief.value.met(outcome.relief) and lasting
+    return relief_verdict("cesi", outcome, profile) is Verdict.ADEQUATE
 
 
 # -- the parts ----------------------------------------------------------------------------------
 
 
-Done = str | Side
-"""What "since the CESI failed" tracks: a re-evaluation, a posture review, advanced physical
-therapy (by name), or a greater occipital nerve block on a side."""
+Done = str
+"""What "since the CESI failed" tracks: a re-evaluation, a posture review or advanced physical
+therapy (by name)."""
 
 
 @attrs.frozen(cache_hash=True)
 class Since:
-    """What was done since the latest CESI failed, or ever while it has not (S1, S4, S7, S9).
+    """What was done since the latest CESI failed, or ever while it has not (S1, S4, S9).
 
     The facts read ``done``; the fold keeps when each thing was last done, so that when the
     latest CESI's outcome is reported as a failure only what came on or after that day
@@ -979,10 +977,7 @@ def _rfa(state: FactState, event: RadiofrequencyAblation) -> Changes:
 def _gon(state: FactState, event: GreaterOccipitalNerveBlock) -> Changes:
     g = state.gon
     results = _replace(g.results, event.side, _pending_text("GON block", event))
-    return {
-        "gon": _evolve(g, done=g.done | {event.side}, results=results),
-        "since_failure": state.since_failure.did(event.side, event.date),
-    }
+    return {"gon": _evolve(g, done=g.done | {event.side}, results=results)}
 
 
 def _pending_text(name: str, event: Intervention) -> str:
@@ -1107,7 +1102,7 @@ def _outcome(state: FactState, event: OutcomeReport) -> Changes:
             return changes
     outcome = event.outcome
     profile = state.profile
-    verdict = relief_verdict(done, outcome, profile)
+    verdict = relief_verdict(done.kind, outcome, profile)
     if isinstance(done, CervicalEpiduralSteroidInjection):
         if verdict is not Verdict.ADEQUATE and (
             (event.date - done.date).days < profile.cesi_judgeable_days.value
@@ -1164,10 +1159,10 @@ def lasting_figures(kind: str, profile: Profile) -> tuple[Figure, Figure]:
     return profile.adequate_relief, profile.adequate_relief_days
 
 
-def relief_verdict(done: Intervention, outcome: Outcome, profile: Profile) -> Verdict:
-    """Whether ``outcome`` is adequate relief for ``done``'s kind, relief that met the
+def relief_verdict(kind: str, outcome: Outcome, profile: Profile) -> Verdict:
+    """Whether ``outcome`` is adequate relief for a treatment of ``kind``, relief that met the
     threshold but ended sooner than the kind's duration, or not enough relief."""
-    threshold, days = lasting_figures(done.kind, profile)
+    threshold, days = lasting_figures(kind, profile)
     if not threshold.value.met(outcome.relief):
         return Verdict.INADEQUATE
     lasted = outcome.relief_duration_days
