@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import attrs
+import pydantic
 
 from spinepath.anatomy import Side
 from spinepath.errors import InvalidDocument, InvalidRecord, InvalidValue, Problem
@@ -587,6 +588,26 @@ def _references(
 _READ_LAST = ("Encounter", "ImagingStudy")
 
 
+def _invalid(data: dict[str, Any], entries: list[Entry]) -> list[Problem]:
+    """What fhir.resources' R4B Bundle model refuses, each problem at its path in the Bundle
+    and naming its resource (a wrong type, a missing required element, a bad date)."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    try:
+        Bundle.model_validate(data)
+    except pydantic.ValidationError as error:
+        names = {e.index: e.name for e in entries}
+        problems = []
+        for found in error.errors():
+            path = tuple(s for s in found["loc"] if isinstance(s, str | int))
+            at = path[1] if len(path) > 1 and path[0] == "entry" else None
+            name = names.get(at) if isinstance(at, int) else None
+            where = f"{name}: " if isinstance(name, str) else ""
+            problems.append(Problem(f"{where}{found['msg']}", path, "invalid_value"))
+        return problems
+    return []
+
+
 def read_bundle(bundle: object) -> BundleReading:
     """A patient record from a FHIR R4 Bundle (a fhir.resources Bundle, its JSON-ready data,
     or its JSON text), with notes on what was not read.
@@ -603,6 +624,9 @@ def read_bundle(bundle: object) -> BundleReading:
     """
     data = _as_data(bundle)
     entries, problems = _entries(data)
+    problems.extend(_invalid(data, entries))
+    if problems:
+        raise InvalidDocument(problems, what="FHIR Bundle")
     references = _references(data, entries, problems)
     primaries = {
         f"{e.kind}/{e.resource.get('id')}": e.resource
@@ -635,6 +659,7 @@ def read_bundle(bundle: object) -> BundleReading:
                 )
             )
     native.finish_visits()
+    native.finish_series()
     native.finish_outcomes()
     for entry in entries:
         if entry.kind in _READ_LAST and _extension(entry.resource, EVENT_EXTENSION)[1] == 0:

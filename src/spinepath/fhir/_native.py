@@ -139,6 +139,7 @@ _VISIT_CODES = {
     "myelopathy-sign",
 }
 _EXTENSION_ONLY = {"posture-review", "health-update"}
+_EXTENSION_ONLY_PROCEDURES = {"physical-therapy-course", "regenerative-therapy"}
 _FINDINGS: dict[str, type[ImagingFinding]] = {
     cls.kind: cls
     for cls in (DiscHerniation, ForaminalStenosis, CentralStenosis, FacetArthropathy, Instability)
@@ -228,6 +229,7 @@ class NativeReader:
     consumed: set[int] = attrs.field(factory=set)
     _visits: dict[str, _Visit] = attrs.field(factory=dict)
     _outcomes: list[Entry] = attrs.field(factory=list)
+    _findings: list[Entry] = attrs.field(factory=list)
 
     # -- reporting --------------------------------------------------------------------------
     def problem(
@@ -515,6 +517,9 @@ class NativeReader:
         if kind is None:
             self.note(entry, "no procedure code spinepath reads (CPT or spinepath's): not read")
             return
+        if kind in _EXTENSION_ONLY_PROCEDURES:
+            self.note(entry, f"a spinepath {kind} is read only through spinepath's event extension")
+            return
         if kind not in _PROCEDURES:
             raise self.stop(
                 entry,
@@ -562,7 +567,7 @@ class NativeReader:
             text = site.get("text") if isinstance(site, dict) else None
             try:
                 if segment is not None:
-                    segments.append(Segment(segment))
+                    segments.append(_segment(segment))
                 elif root is not None:
                     roots.append(NerveRoot(root))
                 elif side is not None:
@@ -653,7 +658,7 @@ class NativeReader:
         elif own == "outcome-report":
             self._outcomes.append(entry)
         elif own == "imaging-finding":
-            self.note(entry, "an imaging finding no imaging report lists in its result: not read")
+            self._findings.append(entry)
         elif own in _EXTENSION_ONLY:
             self.note(entry, f"a spinepath {own} is read only through spinepath's event extension")
         else:
@@ -794,7 +799,23 @@ class NativeReader:
 
         self.add(where, date, make, order=visit.order)
 
+    def finish_series(self) -> None:
+        """An MBB is the confirmatory block (series position 2) when an earlier MBB had the
+        same levels and side: FHIR has no element for the series."""
+        seen: set[tuple[object, object]] = set()
+        for k, (date, order, event) in sorted(
+            enumerate(self.events), key=lambda x: (x[1][0], x[1][1])
+        ):
+            if isinstance(event, MedialBranchBlock):
+                place = (event.segments, event.side)
+                if place in seen:
+                    self.events[k] = (date, order, attrs.evolve(event, series_position=2))
+                seen.add(place)
+
     def finish_outcomes(self) -> None:
+        for entry in self._findings:
+            if entry.index not in self.consumed:
+                self.note(entry, "an imaging finding no imaging report lists: not read")
         for entry in self._outcomes:
             with contextlib.suppress(_Stop):
                 self._outcome(entry)
@@ -813,6 +834,9 @@ class NativeReader:
             if target is not None
             else None
         )
+        if intervention is None and target is not None:
+            self.note(entry, f"the outcome of {target.name}, which was not read: not read")
+            return
         if intervention is None:
             raise self.stop(
                 entry, ("partOf",), "names no intervention read from this Bundle", "missing_field"
@@ -1016,7 +1040,8 @@ class NativeReader:
             raise self.stop(
                 entry, ("bodySite",), "not a level or side spinepath knows", "not_allowed"
             ) from None
-        return self.build(entry, lambda field: ("component",), cls, **values)
+        finding: ImagingFinding = self.build(entry, lambda field: ("component",), cls, **values)  # type: ignore[assignment]
+        return finding
 
 
 def _fail() -> str:
@@ -1092,13 +1117,7 @@ def _mbb(
 ) -> Event:
     side = reader.side(entry, sites)
     segments = sites["segments"]
-    earlier = any(
-        isinstance(e, MedialBranchBlock) and e.segments == segments and e.side is side and d <= date
-        for d, _, e in reader.events
-    )
-    return MedialBranchBlock(
-        id=eid, date=date, segments=segments, side=side, series_position=2 if earlier else 1
-    )
+    return MedialBranchBlock(id=eid, date=date, segments=segments, side=side)
 
 
 def _rfa(

@@ -83,8 +83,9 @@ async def _body(request: Request) -> dict[str, Any]:
 
 def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
     """The record from the ``record`` prefetch (a DocumentReference, a searchset Bundle of
-    them, or a collection Bundle written by ``fhir.record_to_bundle``) and the subject
-    reference; InvalidDocument names the resource and element."""
+    them, or a Bundle of the record's resources: written by ``fhir.record_to_bundle`` or an
+    EHR's standard resources, read by ``fhir.read_bundle``) and the subject reference;
+    InvalidDocument names the resource and element."""
     context = body.get("context")
     patient_id = context.get("patientId") if isinstance(context, dict) else None
     if not isinstance(patient_id, str):
@@ -98,11 +99,7 @@ def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
             "the 'record' prefetch is required (this service does not query a FHIR server)",
         )
     path: tuple[str | int, ...] = ("prefetch", "record")
-    if (
-        isinstance(found, dict)
-        and found.get("resourceType") == "Bundle"
-        and found.get("type") == "collection"
-    ):
+    if _is_record_bundle(found):
         try:
             return bundle_to_record(found), f"Patient/{patient_id}"
         except InvalidDocument as error:
@@ -138,6 +135,26 @@ def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
         problems = [Problem(p.message, (*where, *p.path), p.code) for p in error.problems]
         raise InvalidDocument(problems, total=error.total, complete=error.complete) from None
     return record, f"Patient/{patient_id}"
+
+
+def _is_record_bundle(found: object) -> bool:
+    """A Bundle of the record's resources (spinepath's own, or an EHR's: Patient, Condition,
+    Observation, Procedure, ...), not a search result of DocumentReferences."""
+    if not isinstance(found, dict) or found.get("resourceType") != "Bundle":
+        return False
+    entries = found.get("entry")
+    kinds = (
+        {
+            e["resource"].get("resourceType")
+            for e in entries or ()
+            if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+        }
+        if isinstance(entries, list)
+        else set()
+    )
+    return found.get("type") == "collection" or bool(
+        kinds - {"DocumentReference", "OperationOutcome"}
+    )
 
 
 def _matches(option: Option, order: dict[str, Any]) -> bool:
