@@ -61,7 +61,8 @@ def start(port: int) -> subprocess.Popen[bytes]:
                 return server
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError(server.stderr.read().decode() if server.stderr else "died")
+                died = server.stderr.read().decode() if server.stderr else "died"
+                raise RuntimeError(died) from None
             time.sleep(0.05)
     server.kill()
     raise RuntimeError("the service did not start")
@@ -109,9 +110,7 @@ def _with_httpx(command: str) -> str:
             )
         else:
             url = word
-    answer = (
-        httpx.post(url, content=data, headers=headers) if data is not None else httpx.get(url)
-    )
+    answer = httpx.post(url, content=data, headers=headers) if data is not None else httpx.get(url)
     if "| python -m json.tool" in command:
         return json.dumps(answer.json(), indent=4)
     out = answer.text

@@ -46,7 +46,7 @@ PAIN = fhir.CODES["pain_nrs"].coding()
 Resource = dict[str, Any]
 
 
-# -- EHR resources, as a hospital system writes them ------------------------------------------
+# -- EHR resources, as a hospital system writes them ---
 
 
 def patient(**extra: Any) -> Resource:
@@ -219,7 +219,7 @@ def problems(*resources: Resource, with_patient: bool = True) -> list[sp.errors.
 LEFT, RIGHT, BILATERAL = snomed("left"), snomed("right"), snomed("bilateral")
 
 
-# -- one resource kind at a time ------------------------------------------------------------------
+# -- one resource kind at a time ---
 
 
 def test_patient_without_extension() -> None:
@@ -242,11 +242,16 @@ def test_conditions_set_health_factors_and_diagnoses_are_recognised() -> None:
         condition("c5", fhir.ICD_10_CM, "I10"),
     )
     health = found.record.patient.health
-    assert health.anticoagulated and health.diabetes and not health.bleeding_disorder
+    assert health.anticoagulated
+    assert health.diabetes
+    assert not health.bleeding_disorder
     notes = {n.path[1]: n for n in found.notes}
-    assert notes[3].code == "ignored" and "not active" in notes[3].message
-    assert notes[4].code == "recognised" and "Radiculopathy, cervical region" in notes[4].message
-    assert notes[5].code == "ignored" and "Condition/c5" in notes[5].message
+    assert notes[3].code == "ignored"
+    assert "not active" in notes[3].message
+    assert notes[4].code == "recognised"
+    assert "Radiculopathy, cervical region" in notes[4].message
+    assert notes[5].code == "ignored"
+    assert "Condition/c5" in notes[5].message
 
 
 def test_pain_scores_of_an_encounter_are_a_visit() -> None:
@@ -269,10 +274,12 @@ def test_pain_scores_of_an_encounter_are_a_visit() -> None:
     assert event.date == dt.date(2024, 3, 1)  # the period's start, time of day dropped
     assert (event.symptoms.arm_pain, event.symptoms.neck_pain) == (7, 4)
     assert event.symptoms.ndi == sp.NeckDisabilityIndex(44, sp.NdiScale.PERCENT_100)
-    assert event.exam is not None and event.exam.mjoa == 16
+    assert event.exam is not None
+    assert event.exam.mjoa == 16
     assert event.purpose is sp.VisitPurpose.FOLLOW_UP
     (note,) = found.notes
-    assert note.code == "assumed" and "follow-up" in note.message
+    assert note.code == "assumed"
+    assert "follow-up" in note.message
 
 
 def test_pain_scores_without_an_encounter_are_that_days_visit() -> None:
@@ -352,7 +359,8 @@ def test_procedures_by_cpt_code(
 ) -> None:
     (event,) = read(procedure("p1", cpt, "2024-03-10", *sites)).record.events
     assert isinstance(event, kind)
-    assert event.id == "p1" and event.date == dt.date(2024, 3, 10)
+    assert event.id == "p1"
+    assert event.date == dt.date(2024, 3, 10)
     assert check(event)
 
 
@@ -370,7 +378,8 @@ def test_a_cesi_without_a_steroid_is_read_as_dexamethasone_and_says_so() -> None
     found = read(procedure("p1", "64479", "2024-03-10", level("C5-6"), LEFT))
     (event,) = found.record.events
     assert isinstance(event, CervicalEpiduralSteroidInjection)
-    assert event.steroid is sp.Steroid.DEXAMETHASONE and not event.particulate
+    assert event.steroid is sp.Steroid.DEXAMETHASONE
+    assert not event.particulate
     assert any(n.code == "assumed" and "dexamethasone" in n.message for n in found.notes)
 
 
@@ -468,7 +477,7 @@ def test_an_imaging_report_with_coded_findings_is_an_imaging_study() -> None:
     assert "findings are unknown" in later.notes[0].message
 
 
-# -- a whole Bundle -------------------------------------------------------------------------------
+# -- a whole Bundle ---
 
 
 def ehr_bundle() -> Resource:
@@ -506,7 +515,7 @@ def test_a_realistic_ehr_bundle_reads_and_is_assessed() -> None:
     assert assessment.options  # the engine runs on what an EHR sent
 
 
-# -- what cannot be mapped --------------------------------------------------------------------------
+# -- what cannot be mapped ---
 
 
 def test_not_a_bundle() -> None:
@@ -546,7 +555,8 @@ def test_a_pain_score_without_a_unit_or_site() -> None:
 def test_a_visit_needs_both_pain_scores() -> None:
     (problem,) = problems(*visit()[:2])
     assert problem.path == ("entry", 1, "resource")
-    assert "Encounter/enc-1" in problem.message and "neck pain" in problem.message
+    assert "Encounter/enc-1" in problem.message
+    assert "neck pain" in problem.message
 
 
 def test_unknown_codes_of_spinepaths_own_systems_are_errors() -> None:
@@ -592,7 +602,7 @@ def test_a_dose_without_timing() -> None:
     assert problem.path == ("entry", 1, "resource", "dosage", 0, "timing")
 
 
-# -- a spinepath Bundle without its extensions -------------------------------------------------------
+# -- a spinepath Bundle without its extensions ---
 
 
 def strip(bundle: Resource) -> Resource:
@@ -677,7 +687,7 @@ def test_examples_without_extensions(name: str) -> None:
     assert all(n.code in ("ignored", "assumed", "recognised") for n in found.notes)
 
 
-# -- the code table -----------------------------------------------------------------------------------
+# -- the code table ---
 
 
 def test_fhir_codes_md_is_current() -> None:

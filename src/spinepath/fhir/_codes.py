@@ -60,15 +60,32 @@ OWN = "https://spinepath.invalid/"
 """The base of spinepath's own code systems (a reserved ``.invalid`` host: nothing is served)."""
 
 OBSERVATION_SYSTEM = "https://spinepath.invalid/observation"
+"""spinepath's own code system for the Observations and components it writes and reads
+where no standard code was found (NDI, mJOA, outcome components, imaging findings, ...)."""
+
 PROCEDURE_SYSTEM = "https://spinepath.invalid/procedure"
+"""spinepath's procedure codes (the event kind; ``cesi-interlaminar``, ``cesi-transforaminal``)."""
+
 SEGMENT_SYSTEM = "https://spinepath.invalid/segment"
+"""Motion segments as ``bodySite`` codes (``C5-6``)."""
+
 ROOT_SYSTEM = "https://spinepath.invalid/nerve-root"
+"""Nerve roots as ``bodySite`` codes (``C6``)."""
+
 SIDE_SYSTEM = "https://spinepath.invalid/side"
+"""The one side SNOMED CT laterality does not cover here: ``central``."""
+
 STEROID_SYSTEM = "https://spinepath.invalid/steroid"
+"""Steroids as ``usedCode`` (``dexamethasone``, ...; ``particulate`` marks a particulate one)."""
+
 MODALITY_SYSTEM = "https://spinepath.invalid/imaging-modality"
-FINDING_SYSTEM = "https://spinepath.invalid/imaging-finding"
+"""Imaging modalities as a DiagnosticReport code (``mri``, ``ct``, ``ct_myelography``, ``xray``)."""
+
 PURPOSE_SYSTEM = "https://spinepath.invalid/visit-purpose"
+"""Visit purposes as an Encounter ``type`` (``intake``, ``re_evaluation``, ...)."""
+
 VALUE_SYSTEM = "https://spinepath.invalid/value"
+"""Values of spinepath's vocabularies (grades, zones, complications, quality of life, ...)."""
 
 GRADES = ("read", "secondary", "verify", "own")
 """The grades a code can have, from best supported to spinepath's own."""
