@@ -61,7 +61,14 @@ def test_service_request_codes_come_from_the_evidence_table() -> None:
     ]
     discharge = fhir.service_request(sp.Action(kind=sp.ActionKind.DISCHARGE), SUBJECT)
     assert "coding" not in discharge["code"]  # no verified code: the name only
-    assert {c.grade for c in fhir.CODES.values()} <= {"read", "secondary"}
+    orders = ("cesi_interlaminar", "cesi_transforaminal", "snrb", "mbb", "rfa", "gon", "acdf")
+    for name in (*orders, "laminoforaminotomy"):  # only codes read in a source go on orders
+        assert fhir.CODES[name].grade in ("read", "secondary")
+    written = {
+        fhir.code_of(a)
+        for a in (rfa, sp.Action(kind=sp.ActionKind.ACDF, segments=(sp.Segment.C5_6,)))
+    }
+    assert {c.grade for c in written if c is not None} <= {"read", "secondary"}
 
 
 def test_validate_names_the_resource_and_element() -> None:

@@ -79,7 +79,8 @@ def test_the_bundle_carries_patient_visits_procedures_and_outcomes() -> None:
         assert urls in ([fhir.EVENT_EXTENSION], [])
 
 
-def test_a_resource_without_the_extension_is_named_by_entry_and_element() -> None:
+def test_a_resource_without_the_extension_is_read_from_its_elements() -> None:
+    record = sp.examples.load("failed-cesi-two-level-foraminal")
     bundle = _bundle()
     index, procedure = next(
         (i, e["resource"])
@@ -87,22 +88,39 @@ def test_a_resource_without_the_extension_is_named_by_entry_and_element() -> Non
         if e["resource"]["resourceType"] == "Procedure"
     )
     del procedure["extension"]
+    again = fhir.bundle_to_record(bundle)
+    original = record.event(procedure["identifier"][0]["value"])
+    read = again.event(original.id)
+    assert type(read) is type(original)
+    assert read.date == original.date
+    del procedure["performedDateTime"]
     with pytest.raises(InvalidDocument) as caught:
         fhir.bundle_to_record(bundle)
     (problem,) = caught.value.problems
-    assert problem.path == ("entry", index, "resource", "extension")
+    assert problem.path == ("entry", index, "resource", "performedDateTime")
+    assert str(problem).startswith(f"entry[{index}].resource.performedDateTime: ")
     assert f"Procedure/{procedure['id']}" in str(problem)
-    assert str(problem).startswith(f"entry[{index}].resource.extension: ")
     assert problem.code == "missing_field"
 
 
-def test_a_foreign_resource_cannot_be_mapped() -> None:
+def test_a_foreign_resource_is_noted_not_refused() -> None:
     bundle = _bundle()
     bundle["entry"].append(
-        {"resource": {"resourceType": "Condition", "id": "c1", "subject": {"reference": "x"}}}
+        {
+            "resource": {
+                "resourceType": "Condition",
+                "id": "c1",
+                "subject": {"reference": "Patient/patient"},
+                "code": {"coding": [{"system": fhir.ICD_10_CM, "code": "I10"}]},
+            }
+        }
     )
-    with pytest.raises(InvalidDocument, match=r"entry\[\d+\]\.resource\.extension: Condition/c1"):
-        fhir.bundle_to_record(bundle)
+    found = fhir.read_bundle(bundle)
+    assert found.record == sp.examples.load("failed-cesi-two-level-foraminal")
+    (note,) = found.notes
+    assert note.path == ("entry", len(bundle["entry"]) - 1, "resource")
+    assert note.code == "ignored"
+    assert "Condition/c1" in note.message
 
 
 def test_a_bad_event_inside_the_extension_names_the_field() -> None:
@@ -124,10 +142,15 @@ def test_a_bad_event_inside_the_extension_names_the_field() -> None:
 
 def test_an_event_under_the_wrong_resource_type_is_refused() -> None:
     bundle = _bundle()
-    resource = _resources(bundle, "Encounter")[0]
-    resource["resourceType"] = "Procedure"
+    visit = _resources(bundle, "Encounter")[0]
+    procedure = _resources(bundle, "Procedure")[0]
+    procedure["extension"] = visit["extension"]
     with pytest.raises(InvalidDocument, match="is written as Encounter, not Procedure"):
         fhir.bundle_to_record(bundle)
+    bundle = _bundle()
+    _resources(bundle, "Encounter")[0]["resourceType"] = "Procedure"
+    with pytest.raises(InvalidDocument, match=r"resource\.period: Procedure/event-\d+: Extra"):
+        fhir.bundle_to_record(bundle)  # fhir.resources refuses an Encounter's elements
 
 
 def test_not_a_bundle_and_no_patient() -> None:

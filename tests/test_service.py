@@ -80,11 +80,16 @@ def test_patient_view_reads_a_spinepath_bundle(base: str) -> None:
     answer = httpx.post(url, json=body)
     assert answer.status_code == 200
     assert answer.json() == by_reference
-    del body["prefetch"]["record"]["entry"][1]["resource"]["extension"]
+    extension = body["prefetch"]["record"]["entry"][1]["resource"]["extension"][0]
+    event = json.loads(extension["valueString"])
+    event["date"] = "not a date"
+    extension["valueString"] = json.dumps(event)
     broken = httpx.post(url, json=body)
     assert broken.status_code == 422
     (problem,) = broken.json()["problems"]
-    assert problem["path"] == ["prefetch", "record", "entry", 1, "resource", "extension"]
+    assert problem["path"] == [
+        *("prefetch", "record", "entry", 1, "resource", "extension", "valueString", "date")
+    ]
 
 
 def test_order_select_warns_of_a_blocked_order(base: str) -> None:

@@ -5,10 +5,12 @@ conditions as text naming the rule id, its citation as documentation); ``request
 ``care_plan`` write an assessment (recommended and allowed options as proposals, blocked ones
 with their failed preconditions); ``service_request`` writes one action as a proposed
 ServiceRequest. ``record_to_bundle`` writes a patient record as a collection Bundle
-and ``bundle_to_record`` reads it back to an equal record. Every resource is built as
-JSON-ready data and validated by fhir.resources before it is returned. Codes: CPT and
-ICD-10-CM from the evidence table (docs/fhir.md lists each with its system); an action
-with no verified code carries its name as ``code.text``.
+and ``bundle_to_record`` reads it back to an equal record; ``read_bundle`` (and
+``bundle_to_record``) also read a Bundle as an EHR sends it, standard R4 resources without
+spinepath's extension, with notes on what was not read. Every resource is built as
+JSON-ready data and validated by fhir.resources before it is returned. Every code written
+or read is in :data:`CODES` with its system, grade and source (docs/fhir.md shows the
+table); an action with no code read in a source carries its name as ``code.text``.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from spinepath.fhir._bundle import (
     EXTENSION_BASE,
     OBSERVATION_SYSTEM,
     PATIENT_EXTENSION,
+    BundleReading,
     bundle_to_record,
+    read_bundle,
     record_to_bundle,
 )
 from spinepath.fhir._cards import OVERRIDE_REASONS, SUMMARY_LIMIT, blocked_card, cards
-from spinepath.fhir._codes import CODES, CPT, ICD_10_CM, Code, code_of
+from spinepath.fhir._codes import CODES, CPT, GRADES, ICD_10_CM, LOINC, SNOMED, UCUM, Code, code_of
 from spinepath.fhir._resources import (
     OPTION_ID_SYSTEM,
     care_plan,
@@ -43,7 +47,11 @@ from spinepath.fhir._resources import (
 __all__ = [
     "CODES",
     "CPT",
+    "GRADES",
     "ICD_10_CM",
+    "LOINC",
+    "SNOMED",
+    "UCUM",
     "Code",
     "care_plan",
     "code_of",
@@ -61,6 +69,8 @@ __all__ = [
     "EXTENSION_BASE",
     "OBSERVATION_SYSTEM",
     "PATIENT_EXTENSION",
+    "BundleReading",
     "bundle_to_record",
+    "read_bundle",
     "record_to_bundle",
 ]

@@ -11,8 +11,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
+import pydantic
+
+from spinepath.anatomy import Side
 from spinepath.errors import InvalidDocument, InvalidRecord, InvalidValue, Problem
-from spinepath.fhir._codes import CODES, Code
+from spinepath.fhir._codes import (
+    CODES,
+    MODALITY_SYSTEM,
+    OBSERVATION_SYSTEM,
+    PROCEDURE_SYSTEM,
+    PURPOSE_SYSTEM,
+    ROOT_SYSTEM,
+    SEGMENT_SYSTEM,
+    SIDE_SYSTEM,
+    STEROID_SYSTEM,
+    UCUM,
+    VALUE_SYSTEM,
+    Code,
+)
+from spinepath.fhir._native import EVENT_ID_SYSTEM, PATIENT_ID_SYSTEM, Entry, NativeReader, _Stop
 from spinepath.fhir._resources import Resource, validate
 from spinepath.io import dumps, loads
 from spinepath.io.jsontext import parse
@@ -40,14 +58,18 @@ from spinepath.model import (
     SurgicalConsultation,
     Urgency,
 )
-from spinepath.model.symptoms import Symptoms
+from spinepath.model.exam import NeuroExam
+from spinepath.model.outcomes import Outcome
+from spinepath.model.symptoms import NdiScale, NeckDisabilityIndex, Symptoms
 
 __all__ = [
+    "BundleReading",
     "EVENT_EXTENSION",
     "EXTENSION_BASE",
     "OBSERVATION_SYSTEM",
     "PATIENT_EXTENSION",
     "bundle_to_record",
+    "read_bundle",
     "record_to_bundle",
 ]
 
@@ -62,12 +84,6 @@ PATIENT_EXTENSION = EXTENSION_BASE + "patient"
 """The extension (``valueString``) holding the patient's spinepath JSON (with its health
 factors, which FHIR Patient has no element for) on the Patient resource."""
 
-OBSERVATION_SYSTEM = "https://spinepath.invalid/observation"
-"""spinepath's own code system for the Observations it writes (pain NRS, NDI, mJOA, quality of
-life, relief): not LOINC, whose codes for these have not been verified."""
-
-PATIENT_ID_SYSTEM = "https://spinepath.invalid/patient-id"
-EVENT_ID_SYSTEM = "https://spinepath.invalid/event-id"
 
 _PRIMARY = {
     ClinicalVisit: "Encounter",
@@ -110,16 +126,20 @@ def _code(event: Event) -> Code | None:
     return CODES[name] if name is not None else None
 
 
-def _concept(code: str, display: str) -> Resource:
-    return {"coding": [{"system": OBSERVATION_SYSTEM, "code": code, "display": display}]}
+def _concept(code: str, display: str, *also: dict[str, str]) -> Resource:
+    return {"coding": [*also, {"system": OBSERVATION_SYSTEM, "code": code, "display": display}]}
 
 
-def _observation(rid: str, code: str, display: str, date: str, value: Resource) -> Resource:
+def _own(system: str, code: str) -> Resource:
+    return {"coding": [{"system": system, "code": code}]}
+
+
+def _observation(rid: str, code: Resource, date: str, value: Resource) -> Resource:
     return {
         "resourceType": "Observation",
         "id": rid,
         "status": "final",
-        "code": _concept(code, display),
+        "code": code,
         "subject": {"reference": "Patient/patient"},
         "effectiveDateTime": date,
         **value,
@@ -127,43 +147,171 @@ def _observation(rid: str, code: str, display: str, date: str, value: Resource) 
 
 
 def _score(value: float, unit: str = "{score}") -> Resource:
-    return {
-        "valueQuantity": {
-            "value": value,
-            "unit": unit,
-            "system": "http://unitsofmeasure.org",
-            "code": unit,
-        }
+    return {"valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}}
+
+
+def _ndi(ndi: NeckDisabilityIndex) -> Resource:
+    return _score(ndi.score, "{score}" if ndi.scale is NdiScale.POINTS_50 else "%")
+
+
+def _value(code: str) -> Resource:
+    return {"valueCodeableConcept": _own(VALUE_SYSTEM, code)}
+
+
+def _side(side: Side) -> Resource:
+    if side is Side.CENTRAL:
+        return _own(SIDE_SYSTEM, "central")
+    return {"coding": [CODES[str(side)].coding()]}
+
+
+def _body_sites(event: object) -> list[Resource]:
+    """Segments, root and side of an intervention or a finding as bodySite concepts."""
+    sites: list[Resource] = []
+    segments = getattr(event, "segments", None) or ()
+    segment = getattr(event, "segment", None)
+    for one in (*segments, *((segment,) if segment is not None else ())):
+        sites.append({**_own(SEGMENT_SYSTEM, str(one)), "text": str(one)})
+    root = getattr(event, "root", None)
+    if root is not None:
+        sites.append({**_own(ROOT_SYSTEM, str(root)), "text": str(root)})
+    side = getattr(event, "side", None)
+    if isinstance(side, Side):
+        sites.append(_side(side))
+    return sites
+
+
+def _pain_code(name: str, site: str) -> tuple[Resource, Resource]:
+    own = CODES[name]
+    code = {
+        "coding": [CODES["pain_nrs"].coding(), own.coding()],
+        "text": own.display,
     }
+    return code, {"bodySite": {"coding": [CODES[site].coding()]}}
 
 
 def _symptom_observations(
-    rid: str, date: str, symptoms: Symptoms, mjoa: int | None
+    rid: str, date: str, symptoms: Symptoms, exam: NeuroExam | None
 ) -> list[Resource]:
-    found: list[tuple[str, str, Resource]] = [
-        ("arm-pain-nrs", "Arm pain, numeric rating scale 0-10", _score(symptoms.arm_pain)),
-        ("neck-pain-nrs", "Neck pain, numeric rating scale 0-10", _score(symptoms.neck_pain)),
+    arm, arm_site = _pain_code("own_arm_pain", "upper_limb")
+    neck, neck_site = _pain_code("own_neck_pain", "neck")
+    found: list[tuple[str, Resource, Resource]] = [
+        ("arm-pain-nrs", arm, {**_score(symptoms.arm_pain), **arm_site}),
+        ("neck-pain-nrs", neck, {**_score(symptoms.neck_pain), **neck_site}),
     ]
     if symptoms.ndi is not None:
         found.append(
-            ("ndi", f"Neck Disability Index ({symptoms.ndi.scale})", _score(symptoms.ndi.score))
+            (
+                "ndi",
+                _concept("ndi", f"Neck Disability Index ({symptoms.ndi.scale})"),
+                _ndi(symptoms.ndi),
+            )
         )
-    if mjoa is not None:
-        found.append(("mjoa", "Modified Japanese Orthopaedic Association score", _score(mjoa)))
+    if exam is not None and exam.mjoa is not None:
+        found.append(("mjoa", _concept("mjoa", "Modified JOA score"), _score(exam.mjoa)))
     if symptoms.quality_of_life is not None:
         found.append(
             (
                 "quality-of-life",
-                "Impact on quality of life",
-                {"valueString": str(symptoms.quality_of_life)},
+                _concept("quality-of-life", "Impact on quality of life"),
+                _value(str(symptoms.quality_of_life)),
+            )
+        )
+    for sign in exam.myelopathy.present if exam is not None else ():
+        found.append(
+            (
+                f"myelopathy-{sign.replace('_', '-')}",
+                _concept("myelopathy-sign", "Sign of myelopathy"),
+                _value(sign),
             )
         )
     observations = []
-    for code, display, value in found:
-        observation = _observation(f"{rid}-{code}", code, display, date, value)
+    for code, concept, value in found:
+        observation = _observation(f"{rid}-{code}", concept, date, value)
         observation["encounter"] = {"reference": f"Encounter/{rid}"}
         observations.append(observation)
     return observations
+
+
+def _finding_observations(rid: str, date: str, study: ImagingStudy) -> list[Resource]:
+    observations = []
+    for k, finding in enumerate(study.findings):
+        components: list[Resource] = []
+        for attribute in attrs.fields(type(finding)):
+            if attribute.name in ("segment", "side"):
+                continue
+            value = getattr(finding, attribute.name)
+            code = _own(OBSERVATION_SYSTEM, attribute.name.replace("_", "-"))
+            if isinstance(value, bool):
+                components.append({"code": code, "valueBoolean": value})
+            elif isinstance(value, float):
+                components.append({"code": code, **_score(value, "mm")})
+            elif value is not None:
+                components.append({"code": code, **_value(str(value))})
+        observation = _observation(
+            f"{rid}-finding-{k}",
+            _concept("imaging-finding", "Imaging finding"),
+            date,
+            {**_value(finding.kind), "bodySite": _body_sites(finding)[0]},
+        )
+        sites = _body_sites(finding)
+        if len(sites) > 1:
+            observation["component"] = [
+                {"code": _own(OBSERVATION_SYSTEM, "side"), "valueCodeableConcept": sites[1]}
+            ]
+        if components:
+            observation.setdefault("component", []).extend(components)
+        observations.append(observation)
+    return observations
+
+
+def _outcome_components(outcome: Outcome) -> list[Resource]:
+    def part(code: str, value: Resource) -> Resource:
+        return {"code": _own(OBSERVATION_SYSTEM, code), **value}
+
+    components = [
+        part("pain-before", _score(outcome.pain_before)),
+        part("pain-after", _score(outcome.pain_after)),
+    ]
+    if outcome.relief_percent is not None:
+        components.append(part("relief-percent", _score(outcome.relief_percent, "%")))
+    if outcome.relief_duration_days is not None:
+        components.append(part("relief-duration", _score(outcome.relief_duration_days, "d")))
+    for name in ("relief_ongoing", "concordant"):
+        flag = getattr(outcome, name)
+        if flag is not None:
+            components.append(part(name.replace("_", "-"), {"valueBoolean": flag}))
+    if outcome.function is not None:
+        components.append(part("function", _value(str(outcome.function))))
+    for complication in outcome.complications:
+        components.append(part("complication", _value(str(complication))))
+    if outcome.ndi_after is not None:
+        components.append(part("ndi-after", _ndi(outcome.ndi_after)))
+    if outcome.mjoa_after is not None:
+        components.append(part("mjoa-after", _score(outcome.mjoa_after)))
+    return components
+
+
+def _procedure_code(event: Event) -> Resource:
+    concept: Resource = {"text": _label(event)}
+    code = _code(event)
+    own = event.kind.replace("_", "-")
+    if isinstance(event, CervicalEpiduralSteroidInjection):
+        own = f"cesi-{event.approach}"
+    concept["coding"] = [
+        *([code.coding()] if code is not None else []),
+        {"system": PROCEDURE_SYSTEM, "code": own},
+    ]
+    return concept
+
+
+def _steroids(event: Event) -> list[Resource]:
+    steroid = getattr(event, "steroid", None)
+    if steroid is None:
+        return []
+    found = [{**_own(STEROID_SYSTEM, str(steroid)), "text": str(steroid)}]
+    if getattr(event, "particulate", False):
+        found.append({**_own(STEROID_SYSTEM, "particulate"), "text": "particulate"})
+    return found
 
 
 def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
@@ -180,6 +328,8 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
             "subject": subject,
             "period": {"start": date, "end": date},
         }
+        if isinstance(event, ClinicalVisit):
+            resource["type"] = [{**_own(PURPOSE_SYSTEM, str(event.purpose)), **text}]
         if isinstance(event, SurgicalConsultation):
             resource["priority"] = {
                 "text": "urgent" if event.urgency is Urgency.URGENT else "routine"
@@ -192,28 +342,10 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
             "effectiveDateTime": date,
         }
         if isinstance(event, OutcomeReport):
-            outcome = event.outcome
             target = references.get(event.intervention_id)
             if target is not None:
                 resource["partOf"] = [{"reference": target}]
-            components = [
-                {
-                    "code": _concept("pain-before", "Pain before, NRS 0-10"),
-                    **_score(outcome.pain_before),
-                },
-                {
-                    "code": _concept("pain-after", "Pain after, NRS 0-10"),
-                    **_score(outcome.pain_after),
-                },
-            ]
-            if outcome.relief_percent is not None:
-                components.append(
-                    {
-                        "code": _concept("relief-percent", "Relief"),
-                        **_score(outcome.relief_percent, "%"),
-                    }
-                )
-            resource["component"] = components
+            resource["component"] = _outcome_components(event.outcome)
     elif kind == "ServiceRequest":
         assert isinstance(event, ImagingOrder)
         resource |= {
@@ -228,12 +360,21 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
         assert isinstance(event, ImagingStudy)
         resource |= {
             "status": "final",
-            "code": {"text": f"{event.modality} of the cervical spine"},
+            "code": {
+                **_own(MODALITY_SYSTEM, str(event.modality)),
+                "text": f"{event.modality} of the cervical spine",
+            },
             "subject": subject,
             "effectiveDateTime": date,
             "conclusion": "; ".join(f.kind.replace("_", " ") for f in event.findings)
             or "no relevant findings",
         }
+        if event.findings:
+            resource["result"] = [
+                {"reference": f"Observation/{rid}-finding-{k}"} for k in range(len(event.findings))
+            ]
+        else:
+            resource["conclusionCode"] = [_own(VALUE_SYSTEM, "no-relevant-findings")]
     elif kind == "MedicationStatement":
         assert isinstance(event, MedicationTrial)
         period = {"start": date}
@@ -241,22 +382,40 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
             period["end"] = event.stop_date.isoformat()
         resource |= {
             "status": "completed" if event.stop_date is not None else "active",
-            "medicationCodeableConcept": {"text": str(event.drug)},
+            "medicationCodeableConcept": {
+                "coding": [CODES[str(event.drug)].coding()],
+                "text": str(event.drug),
+            },
             "subject": subject,
             "effectivePeriod": period,
-            "dosage": [{"text": f"{event.daily_dose_mg:g} mg a day"}],
+            "dosage": [
+                {
+                    "text": f"{event.daily_dose_mg:g} mg a day",
+                    "timing": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}},
+                    "doseAndRate": [
+                        {
+                            "doseQuantity": {
+                                "value": event.daily_dose_mg,
+                                "unit": "mg",
+                                "system": UCUM,
+                                "code": "mg",
+                            }
+                        }
+                    ],
+                }
+            ],
         }
     else:
-        code = _code(event)
-        concept: Resource = dict(text)
-        if code is not None:
-            concept["coding"] = [code.coding()]
         resource |= {
             "status": "completed",
-            "code": concept,
+            "code": _procedure_code(event),
             "subject": subject,
             "performedDateTime": date,
         }
+        if sites := _body_sites(event):
+            resource["bodySite"] = sites
+        if used := _steroids(event):
+            resource["usedCode"] = used
     resource["identifier"] = [{"system": EVENT_ID_SYSTEM, "value": event.id}]
     resource["extension"] = [{"url": EVENT_EXTENSION, "valueString": dumps(event, indent=None)}]
     return resource
@@ -294,8 +453,11 @@ def record_to_bundle(record: PatientRecord) -> Resource:
         references[event.id] = f"{resource['resourceType']}/{rid}"
         entries.append(resource)
         if isinstance(event, ClinicalVisit):
-            mjoa = event.exam.mjoa if event.exam is not None else None
-            entries.extend(_symptom_observations(rid, event.date.isoformat(), event.symptoms, mjoa))
+            entries.extend(
+                _symptom_observations(rid, event.date.isoformat(), event.symptoms, event.exam)
+            )
+        elif isinstance(event, ImagingStudy):
+            entries.extend(_finding_observations(rid, event.date.isoformat(), event))
     for resource in entries:
         validate(resource)
     return validate(
@@ -323,12 +485,21 @@ def _extension(resource: Resource, url: str) -> tuple[str | None, int]:
     return (value if isinstance(value, str) else None), 1
 
 
-def _derived(resource: Resource, primaries: set[str]) -> bool:
-    """An Observation written for a visit (its pain scores): a view of the visit's event."""
+def _derived(resource: Resource, primaries: dict[str, Resource]) -> bool:
+    """An Observation spinepath wrote as a view of an event read from its extension (a visit's
+    pain scores, an imaging study's findings)."""
     if resource.get("resourceType") != "Observation":
         return False
     encounter = resource.get("encounter")
-    return isinstance(encounter, dict) and encounter.get("reference") in primaries
+    if isinstance(encounter, dict) and encounter.get("reference") in primaries:
+        return True
+    me = f"Observation/{resource.get('id')}"
+    return any(
+        isinstance(r, dict) and r.get("reference") == me
+        for p in primaries.values()
+        if p.get("resourceType") == "DiagnosticReport"
+        for r in p.get("result") or ()
+    )
 
 
 def _as_data(bundle: object) -> Any:
@@ -340,18 +511,22 @@ def _as_data(bundle: object) -> Any:
     return bundle
 
 
-def bundle_to_record(bundle: object) -> PatientRecord:
-    """A patient record from a Bundle written by :func:`record_to_bundle` (a fhir.resources
-    Bundle, its JSON-ready data, or its JSON text).
+@attrs.frozen
+class BundleReading:
+    """A record read from a FHIR Bundle, and what was not read or was assumed.
 
-    Each event is read from the :data:`EVENT_EXTENSION` of its resource, the patient from the
-    Patient's :data:`PATIENT_EXTENSION`; the Observations written for a visit (those whose
-    ``encounter`` is an event's Encounter) are views of it and are skipped. Anything else
-    raises :class:`~spinepath.errors.InvalidDocument` with a problem naming the entry, the
-    resource and the element (``entry[3].resource.extension: Procedure/p1: ...``).
+    ``notes`` lists, as :class:`~spinepath.errors.Problem` values naming the entry and the
+    resource, each resource that was not read (code ``ignored``: a blood pressure, a
+    cancelled procedure, an Encounter without pain scores), each diagnosis recognised but not
+    mapped (``recognised``) and each value assumed (``assumed``: a visit without a purpose is
+    a follow-up). Nothing in them is an error.
     """
-    data = _as_data(bundle)
-    problems: list[Problem] = []
+
+    record: PatientRecord
+    notes: tuple[Problem, ...] = ()
+
+
+def _entries(data: object) -> tuple[list[Entry], list[Problem]]:
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise InvalidDocument(
             [Problem("expected a FHIR Bundle", ("resourceType",), "wrong_type")], what="FHIR Bundle"
@@ -361,85 +536,249 @@ def bundle_to_record(bundle: object) -> PatientRecord:
         raise InvalidDocument(
             [Problem("expected a list of entries", ("entry",), "wrong_type")], what="FHIR Bundle"
         )
-    resources: list[tuple[int, Resource]] = []
+    found: list[Entry] = []
+    problems: list[Problem] = []
     for i, entry in enumerate(entries):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
             problems.append(
                 Problem("expected a resource", ("entry", i, "resource"), "missing_field")
             )
-        else:
-            resources.append((i, resource))
-    primaries = {
-        f"{r.get('resourceType')}/{r.get('id')}"
-        for _, r in resources
-        if _extension(r, EVENT_EXTENSION)[1] == 1
-    }
-    patient: Patient | None = None
-    events: list[Event] = []
-    for i, resource in resources:
-        kind = resource.get("resourceType")
-        name = f"{kind}/{resource.get('id')}" if resource.get("id") else str(kind)
-        where: tuple[str | int, ...] = ("entry", i, "resource", "extension")
-        if kind == "Patient":
-            url = PATIENT_EXTENSION
-        elif _derived(resource, primaries):
-            continue
-        else:
-            url = EVENT_EXTENSION
-        text, count = _extension(resource, url)
-        if text is None:
-            what = "no" if count == 0 else ("more than one" if count > 1 else "a non-string")
+        elif not isinstance(resource.get("resourceType"), str):
             problems.append(
                 Problem(
-                    f"{name}: {what} {url} extension; spinepath cannot map this resource",
-                    where,
+                    "expected a resourceType",
+                    ("entry", i, "resource", "resourceType"),
                     "missing_field",
                 )
             )
-            continue
-        try:
-            if kind == "Patient":
-                if patient is not None:
-                    problems.append(
-                        Problem(
-                            f"{name}: a second Patient", ("entry", i, "resource"), "not_allowed"
-                        )
-                    )
-                    continue
-                patient = loads(text, Patient)
-            else:
-                event = loads(text, Event)
-                expected = _resource_type(event)
-                if kind != expected:
-                    problems.append(
-                        Problem(
-                            f"{name}: a {event.kind} event is written as {expected}, not {kind}",
-                            ("entry", i, "resource", "resourceType"),
-                            "invalid_value",
-                        )
-                    )
-                    continue
-                events.append(event)
-        except InvalidDocument as error:
-            for problem in error.problems:
+        else:
+            found.append(Entry(i, resource))
+    return found, problems
+
+
+def _references(
+    data: dict[str, Any], entries: list[Entry], problems: list[Problem]
+) -> dict[str, Entry]:
+    references: dict[str, Entry] = {}
+    raw = data.get("entry") or []
+    for entry in entries:
+        rid = entry.resource.get("id")
+        keys = []
+        if isinstance(rid, str):
+            keys.append(f"{entry.kind}/{rid}")
+        full = raw[entry.index].get("fullUrl")
+        if isinstance(full, str):
+            keys.append(full)
+        for key in keys:
+            if key in references:
                 problems.append(
                     Problem(
-                        f"{name}: {problem.message}",
-                        (*where, "valueString", *problem.path),
-                        problem.code,
+                        f"{entry.name}: a second resource with this id or fullUrl "
+                        f"(first in entry[{references[key].index}])",
+                        entry.path("id"),
+                        "not_allowed",
                     )
                 )
-    if patient is None and not problems:
-        problems.append(
-            Problem("no Patient with a spinepath patient extension", ("entry",), "missing_field")
-        )
+            else:
+                references[key] = entry
+    return references
+
+
+_READ_LAST = ("Encounter", "ImagingStudy")
+
+
+def _invalid(data: dict[str, Any], entries: list[Entry]) -> list[Problem]:
+    """What fhir.resources' R4B Bundle model refuses, each problem at its path in the Bundle
+    and naming its resource (a wrong type, a missing required element, a bad date)."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    try:
+        Bundle.model_validate(data)
+    except pydantic.ValidationError as error:
+        names = {e.index: e.name for e in entries}
+        problems = []
+        for found in error.errors():
+            path = tuple(s for s in found["loc"] if isinstance(s, str | int))
+            at = path[1] if len(path) > 1 and path[0] == "entry" else None
+            name = names.get(at) if isinstance(at, int) else None
+            where = f"{name}: " if isinstance(name, str) else ""
+            problems.append(Problem(f"{where}{found['msg']}", path, "invalid_value"))
+        return problems
+    return []
+
+
+def read_bundle(bundle: object) -> BundleReading:
+    """A patient record from a FHIR R4 Bundle (a fhir.resources Bundle, its JSON-ready data,
+    or its JSON text), with notes on what was not read.
+
+    Resources carrying spinepath's :data:`EVENT_EXTENSION` (and a Patient carrying
+    :data:`PATIENT_EXTENSION`) are read from it, exactly, as :func:`record_to_bundle` wrote
+    them. Every other resource is read from its standard elements, as an EHR sends them
+    (docs/fhir.md lists what is mapped and what is not): a resource spinepath does not read
+    at all becomes a note; one it reads but cannot map (a procedure without a date, a pain
+    score without a unit, an unknown code of spinepath's own systems) is a problem. All
+    problems are raised together as :class:`~spinepath.errors.InvalidDocument`, each naming
+    the entry, the resource and the element (``entry[3].resource.performedDateTime:
+    Procedure/p1: the date performed is missing``).
+    """
+    data = _as_data(bundle)
+    entries, problems = _entries(data)
+    problems.extend(_invalid(data, entries))
+    if problems:
+        raise InvalidDocument(problems, what="FHIR Bundle")
+    references = _references(data, entries, problems)
+    primaries = {
+        f"{e.kind}/{e.resource.get('id')}": e.resource
+        for e in entries
+        if _extension(e.resource, EVENT_EXTENSION)[1] == 1
+    }
+    native = NativeReader(references)
+    patients = [e for e in entries if e.kind == "Patient"]
+    spinepath_events: list[tuple[int, Event]] = []
+    for entry in entries:
+        if entry.kind == "Patient" or _derived(entry.resource, primaries):
+            continue
+        text, count = _extension(entry.resource, EVENT_EXTENSION)
+        if count == 0:
+            if entry.kind not in _READ_LAST:
+                native.read(entry)
+        elif text is not None:
+            event = _event_from_extension(entry, text, problems)
+            if event is not None:
+                spinepath_events.append((entry.index, event))
+                if isinstance(event, Intervention):
+                    native.interventions[entry.name] = event.id
+        else:
+            what = "more than one" if count > 1 else "a non-string"
+            problems.append(
+                Problem(
+                    f"{entry.name}: {what} {EVENT_EXTENSION} extension",
+                    entry.path("extension"),
+                    "invalid_value",
+                )
+            )
+    native.finish_visits()
+    native.finish_series()
+    native.finish_outcomes()
+    for entry in entries:
+        if entry.kind in _READ_LAST and _extension(entry.resource, EVENT_EXTENSION)[1] == 0:
+            native.read(entry)  # those no visit or report took
+    problems.extend(native.problems)
+    patient = _read_patient(patients, native, problems)
     if problems:
         raise InvalidDocument(problems, what="FHIR Bundle")
     assert patient is not None
+    if native.events:
+        dated = [(e.date, float(i), e) for i, e in spinepath_events] + native.events
+        events = [e for _, _, e in sorted(dated, key=lambda x: (x[0], x[1]))]
+    else:
+        events = [e for _, e in spinepath_events]
+    seen: dict[str, int] = {}
+    for k, event in enumerate(events):
+        if event.id in seen:
+            problems.append(
+                Problem(
+                    f"two events have the same id (events {seen[event.id]} and {k})",
+                    ("entry",),
+                    "not_allowed",
+                )
+            )
+        seen[event.id] = k
+    if problems:
+        raise InvalidDocument(problems, what="FHIR Bundle")
     try:
-        return PatientRecord(patient, tuple(events))
+        record = PatientRecord(patient, tuple(events))
     except (InvalidRecord, InvalidValue) as error:
         raise InvalidDocument(
             [Problem(str(error), ("entry",), "invalid_value")], what="FHIR Bundle"
         ) from None
+    notes = sorted(native.notes, key=lambda n: n.path)
+    return BundleReading(record, tuple(notes))
+
+
+def _event_from_extension(entry: Entry, text: str, problems: list[Problem]) -> Event | None:
+    where = entry.path("extension")
+    try:
+        event = loads(text, Event)
+    except InvalidDocument as error:
+        for problem in error.problems:
+            problems.append(
+                Problem(
+                    f"{entry.name}: {problem.message}",
+                    (*where, "valueString", *problem.path),
+                    problem.code,
+                )
+            )
+        return None
+    expected = _resource_type(event)
+    if entry.kind != expected:
+        problems.append(
+            Problem(
+                f"{entry.name}: a {event.kind} event is written as {expected}, not {entry.kind}",
+                entry.path("resourceType"),
+                "invalid_value",
+            )
+        )
+        return None
+    return event
+
+
+def _read_patient(
+    patients: list[Entry], native: NativeReader, problems: list[Problem]
+) -> Patient | None:
+    if not patients:
+        if not problems:
+            problems.append(Problem("no Patient resource", ("entry",), "missing_field"))
+        return None
+    for extra in patients[1:]:
+        problems.append(Problem(f"{extra.name}: a second Patient", extra.path(), "not_allowed"))
+    entry = patients[0]
+    text, count = _extension(entry.resource, PATIENT_EXTENSION)
+    if count == 0:
+        try:
+            patient = native.patient(entry)
+        except _Stop:
+            problems.extend(p for p in native.problems if p not in problems)
+            return None
+        return patient
+    if text is None:
+        problems.append(
+            Problem(
+                f"{entry.name}: more than one or a non-string {PATIENT_EXTENSION} extension",
+                entry.path("extension"),
+                "invalid_value",
+            )
+        )
+        return None
+    try:
+        patient = loads(text, Patient)
+    except InvalidDocument as error:
+        for problem in error.problems:
+            problems.append(
+                Problem(
+                    f"{entry.name}: {problem.message}",
+                    (*entry.path("extension"), "valueString", *problem.path),
+                    problem.code,
+                )
+            )
+        return None
+    if native.health:
+        try:
+            patient = attrs.evolve(
+                patient,
+                health=attrs.evolve(patient.health, **native.health),  # type: ignore[arg-type]
+            )
+        except InvalidValue as error:
+            problems.append(Problem(f"{entry.name}: {error}", entry.path(), "invalid_value"))
+    return patient
+
+
+def bundle_to_record(bundle: object) -> PatientRecord:
+    """A patient record from a FHIR R4 Bundle: :func:`read_bundle`'s record (its notes on
+    what was not read are dropped; call :func:`read_bundle` to see them).
+
+    A Bundle written by :func:`record_to_bundle` reads back to an equal record; a Bundle from
+    an EHR, with no spinepath extension, is read from its standard resources.
+    """
+    return read_bundle(bundle).record

@@ -18,10 +18,18 @@ for _needed in ("starlette", "uvicorn", "fhir.resources"):
 
 from spinepath.service._app import (  # noqa: E402 (after the extra check)
     MAX_BODY,
+    NATIVE_PREFETCH,
     RECORD_CONTENT_TYPE,
     SERVICES,
     create_app,
     serve,
 )
 
-__all__ = ["MAX_BODY", "RECORD_CONTENT_TYPE", "SERVICES", "create_app", "serve"]
+__all__ = [
+    "MAX_BODY",
+    "NATIVE_PREFETCH",
+    "RECORD_CONTENT_TYPE",
+    "SERVICES",
+    "create_app",
+    "serve",
+]

@@ -18,7 +18,14 @@ from spinepath.io import loads
 from spinepath.model import PatientRecord
 from spinepath.pathway import Assessment, Option, assess
 
-__all__ = ["MAX_BODY", "RECORD_CONTENT_TYPE", "SERVICES", "create_app", "serve"]
+__all__ = [
+    "MAX_BODY",
+    "NATIVE_PREFETCH",
+    "RECORD_CONTENT_TYPE",
+    "SERVICES",
+    "create_app",
+    "serve",
+]
 
 MAX_BODY = 10 * 1024 * 1024
 """The largest request body read (bytes); a larger one is answered 413."""
@@ -26,9 +33,23 @@ MAX_BODY = 10 * 1024 * 1024
 RECORD_CONTENT_TYPE = "application/vnd.spinepath.record+json"
 """The attachment type of a spinepath record carried in a FHIR DocumentReference."""
 
+NATIVE_PREFETCH = {
+    "patient": "Patient/{{context.patientId}}",
+    "conditions": "Condition?patient={{context.patientId}}",
+    "observations": "Observation?patient={{context.patientId}}",
+    "procedures": "Procedure?patient={{context.patientId}}",
+    "reports": "DiagnosticReport?patient={{context.patientId}}&_include=DiagnosticReport:result"
+    "&_include=DiagnosticReport:imaging-study",
+    "medications": "MedicationStatement?patient={{context.patientId}}",
+    "encounters": "Encounter?patient={{context.patientId}}",
+}
+"""The prefetch of the record as an EHR's standard resources: the Patient and a searchset
+Bundle per resource type, read together by ``fhir.read_bundle`` when no ``record`` is sent."""
+
 _PREFETCH = {
     "record": "DocumentReference?subject=Patient/{{context.patientId}}"
-    f"&contenttype={RECORD_CONTENT_TYPE}"
+    f"&contenttype={RECORD_CONTENT_TYPE}",
+    **NATIVE_PREFETCH,
 }
 
 SERVICES: tuple[dict[str, Any], ...] = (
@@ -83,26 +104,33 @@ async def _body(request: Request) -> dict[str, Any]:
 
 def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
     """The record from the ``record`` prefetch (a DocumentReference, a searchset Bundle of
-    them, or a collection Bundle written by ``fhir.record_to_bundle``) and the subject
-    reference; InvalidDocument names the resource and element."""
+    them, or a Bundle of the record's resources: written by ``fhir.record_to_bundle`` or an
+    EHR's standard resources, read by ``fhir.read_bundle``) and the subject reference;
+    InvalidDocument names the resource and element."""
     context = body.get("context")
     patient_id = context.get("patientId") if isinstance(context, dict) else None
     if not isinstance(patient_id, str):
         raise InvalidDocument([Problem("required field is missing", ("context", "patientId"))])
     prefetch = body.get("prefetch")
     found = prefetch.get("record") if isinstance(prefetch, dict) else None
+    native = isinstance(prefetch, dict) and prefetch.get("patient") is not None
+    empty = (
+        isinstance(found, dict) and found.get("resourceType") == "Bundle" and not found.get("entry")
+    )
+    if native and empty:
+        found = None  # the EHR found no spinepath record document: read its resources
+    if found is None and native:
+        assert isinstance(prefetch, dict)
+        return _native_record(prefetch), f"Patient/{patient_id}"
     if found is None:
         raise _Refused(
             412,
             "Prefetch missing",
-            "the 'record' prefetch is required (this service does not query a FHIR server)",
+            "the 'record' prefetch (or 'patient' with the other prefetch keys of the standard "
+            "resources) is required (this service does not query a FHIR server)",
         )
     path: tuple[str | int, ...] = ("prefetch", "record")
-    if (
-        isinstance(found, dict)
-        and found.get("resourceType") == "Bundle"
-        and found.get("type") == "collection"
-    ):
+    if _is_record_bundle(found):
         try:
             return bundle_to_record(found), f"Patient/{patient_id}"
         except InvalidDocument as error:
@@ -138,6 +166,53 @@ def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
         problems = [Problem(p.message, (*where, *p.path), p.code) for p in error.problems]
         raise InvalidDocument(problems, total=error.total, complete=error.complete) from None
     return record, f"Patient/{patient_id}"
+
+
+def _native_record(prefetch: dict[str, Any]) -> PatientRecord:
+    """The record from the Patient and the searchset Bundles of :data:`NATIVE_PREFETCH`,
+    read as one Bundle; each problem's path is the one in the request body."""
+    entries: list[dict[str, Any]] = [{"resource": prefetch["patient"]}]
+    places: list[tuple[str | int, ...]] = [("prefetch", "patient")]
+    for key in NATIVE_PREFETCH:
+        found = prefetch.get(key)
+        if key == "patient" or found is None:
+            continue
+        if not isinstance(found, dict) or found.get("resourceType") != "Bundle":
+            raise InvalidDocument([Problem("expected a Bundle", ("prefetch", key))])
+        for i, entry in enumerate(found.get("entry") or []):
+            entries.append(entry)
+            places.append(("prefetch", key, "entry", i, "resource"))
+    try:
+        return bundle_to_record({"resourceType": "Bundle", "type": "collection", "entry": entries})
+    except InvalidDocument as error:
+        problems = []
+        for p in error.problems:
+            at = p.path[1] if len(p.path) > 2 and p.path[0] == "entry" else None
+            if isinstance(at, int) and at < len(places):
+                problems.append(Problem(p.message, (*places[at], *p.path[3:]), p.code))
+            else:
+                problems.append(Problem(p.message, ("prefetch", *p.path), p.code))
+        raise InvalidDocument(problems, total=error.total, complete=error.complete) from None
+
+
+def _is_record_bundle(found: object) -> bool:
+    """A Bundle of the record's resources (spinepath's own, or an EHR's: Patient, Condition,
+    Observation, Procedure, ...), not a search result of DocumentReferences."""
+    if not isinstance(found, dict) or found.get("resourceType") != "Bundle":
+        return False
+    entries = found.get("entry")
+    kinds = (
+        {
+            e["resource"].get("resourceType")
+            for e in entries or ()
+            if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+        }
+        if isinstance(entries, list)
+        else set()
+    )
+    return found.get("type") == "collection" or bool(
+        kinds - {"DocumentReference", "OperationOutcome"}
+    )
 
 
 def _matches(option: Option, order: dict[str, Any]) -> bool:
