@@ -104,3 +104,38 @@ def test_importing_without_the_extra_names_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "spinepath[fhir]" in out.stdout
+
+
+def test_the_assessment_notes_reach_the_clinician_as_an_info_card() -> None:
+    from clinic import left_c6_radiculopathy
+
+    early = left_c6_radiculopathy().outcome(pain_before=7, pain_after=7, relief=0, day=25)
+    assessment = sp.assess(early.record)
+    assert assessment.notes  # too early to judge the CESI
+    last = fhir.cards(assessment, SUBJECT)[-1]
+    assert last["indicator"] == "info"
+    assert last["summary"].startswith("Note: CESI 2024-01-29: the outcome reported 2024-02-02")
+    assert len(last["summary"]) < fhir.SUMMARY_LIMIT
+    assert last["detail"] == "\n".join(f"- {n}" for n in assessment.notes)
+    quiet = sp.assess(sp.examples.load("facet-axial-neck-pain"))
+    assert quiet.notes == ()
+    assert not any(c["summary"].startswith("Note:") for c in fhir.cards(quiet, SUBJECT))
+
+
+def test_what_the_reader_did_not_read_is_one_info_card() -> None:
+    from spinepath.errors import Problem
+
+    assert fhir.reading_card([]) is None
+    recognised = Problem("Condition/c1: cervical radiculopathy", ("entry", 1), "recognised")
+    assert fhir.reading_card([recognised]) is None  # mapped in spirit; nothing to warn of
+    ignored = Problem("Observation/bp: blood pressure: not read", ("entry", 2), "ignored")
+    assumed = Problem(
+        "Encounter/e1: no visit purpose: read as a follow-up", ("entry", 3), "assumed"
+    )
+    card = fhir.reading_card([recognised, ignored, assumed])
+    assert card is not None
+    assert card["indicator"] == "info"
+    assert card["summary"] == (
+        "Record read from the EHR: 1 not read and 1 read with an assumption (see detail)"
+    )
+    assert card["detail"] == f"- {ignored.message}\n- {assumed.message}"

@@ -32,7 +32,13 @@ from spinepath.fhir._bundle import (
     read_bundle,
     record_to_bundle,
 )
-from spinepath.fhir._cards import OVERRIDE_REASONS, SUMMARY_LIMIT, blocked_card, cards
+from spinepath.fhir._cards import (
+    OVERRIDE_REASONS,
+    SUMMARY_LIMIT,
+    blocked_card,
+    cards,
+    reading_card,
+)
 from spinepath.fhir._codes import CODES, CPT, GRADES, ICD_10_CM, LOINC, SNOMED, UCUM, Code, code_of
 from spinepath.fhir._resources import (
     OPTION_ID_SYSTEM,
@@ -72,5 +78,6 @@ __all__ = [
     "BundleReading",
     "bundle_to_record",
     "read_bundle",
+    "reading_card",
     "record_to_bundle",
 ]

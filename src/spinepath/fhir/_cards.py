@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from spinepath.errors import Problem
 from spinepath.fhir._resources import service_request
 from spinepath.pathway import Assessment, Option
 
-__all__ = ["OVERRIDE_REASONS", "SUMMARY_LIMIT", "blocked_card", "cards"]
+__all__ = ["OVERRIDE_REASONS", "SUMMARY_LIMIT", "blocked_card", "cards", "reading_card"]
 
 SUMMARY_LIMIT = 140
 """CDS Hooks: a card's summary is under 140 characters."""
@@ -41,7 +42,8 @@ def _source(option: Option) -> dict[str, Any]:
 
 def cards(assessment: Assessment, subject: str) -> list[dict[str, Any]]:
     """One card per recommended option, in rank order: ``critical`` for an urgent one,
-    ``info`` otherwise, with a suggestion to create its ServiceRequest; red flags first."""
+    ``info`` otherwise, with a suggestion to create its ServiceRequest; red flags first, the
+    assessment's notes (what is missing or too early to judge) last, as an ``info`` card."""
     found: list[dict[str, Any]] = []
     if assessment.red_flags:
         found.append(
@@ -77,7 +79,38 @@ def cards(assessment: Assessment, subject: str) -> list[dict[str, Any]]:
                 ],
             }
         )
+    if assessment.notes:
+        found.append(
+            {
+                "uuid": _uid("notes", *assessment.notes),
+                "summary": _summary("Note: " + assessment.notes[0]),
+                "detail": "\n".join(f"- {note}" for note in assessment.notes),
+                "indicator": "info",
+                "source": {"label": "spinepath"},
+            }
+        )
     return found
+
+
+def reading_card(notes: tuple[Problem, ...] | list[Problem]) -> dict[str, Any] | None:
+    """An ``info`` card telling the clinician which resources of the EHR's record were not
+    read or were read with an assumption (``fhir.read_bundle``'s notes, ``recognised``
+    diagnoses left out), so the advice is not taken as based on data it never saw; None when
+    everything was read."""
+    shown = [n for n in notes if n.code != "recognised"]
+    if not shown:
+        return None
+    ignored = sum(n.code == "ignored" for n in shown)
+    assumed = len(shown) - ignored
+    parts = [f"{ignored} not read"] if ignored else []
+    parts += [f"{assumed} read with an assumption"] if assumed else []
+    return {
+        "uuid": _uid("reading", *(f"{n.path}{n.message}" for n in shown)),
+        "summary": _summary(f"Record read from the EHR: {' and '.join(parts)} (see detail)"),
+        "detail": "\n".join(f"- {n.message}" for n in shown),
+        "indicator": "info",
+        "source": {"label": "spinepath FHIR reader (docs/fhir.md)"},
+    }
 
 
 def blocked_card(option: Option) -> dict[str, Any]:

@@ -13,7 +13,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from spinepath.errors import InvalidDocument, Problem, SpinepathError, problem_details
-from spinepath.fhir import OPTION_ID_SYSTEM, blocked_card, bundle_to_record, cards, code_of
+from spinepath.fhir import (
+    OPTION_ID_SYSTEM,
+    BundleReading,
+    blocked_card,
+    cards,
+    code_of,
+    read_bundle,
+    reading_card,
+)
 from spinepath.io import loads
 from spinepath.model import PatientRecord
 from spinepath.pathway import Assessment, Option, assess
@@ -102,11 +110,11 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
-def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
+def _record(body: dict[str, Any]) -> tuple[PatientRecord, str, tuple[Problem, ...]]:
     """The record from the ``record`` prefetch (a DocumentReference, a searchset Bundle of
     them, or a Bundle of the record's resources: written by ``fhir.record_to_bundle`` or an
-    EHR's standard resources, read by ``fhir.read_bundle``) and the subject reference;
-    InvalidDocument names the resource and element."""
+    EHR's standard resources, read by ``fhir.read_bundle``), the subject reference and the
+    reader's notes on what it did not read; InvalidDocument names the resource and element."""
     context = body.get("context")
     patient_id = context.get("patientId") if isinstance(context, dict) else None
     if not isinstance(patient_id, str):
@@ -121,7 +129,8 @@ def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
         found = None  # the EHR found no spinepath record document: read its resources
     if found is None and native:
         assert isinstance(prefetch, dict)
-        return _native_record(prefetch), f"Patient/{patient_id}"
+        reading = _native_record(prefetch)
+        return reading.record, f"Patient/{patient_id}", reading.notes
     if found is None:
         raise _Refused(
             412,
@@ -132,10 +141,11 @@ def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
     path: tuple[str | int, ...] = ("prefetch", "record")
     if _is_record_bundle(found):
         try:
-            return bundle_to_record(found), f"Patient/{patient_id}"
+            reading = read_bundle(found)
         except InvalidDocument as error:
             problems = [Problem(p.message, (*path, *p.path), p.code) for p in error.problems]
             raise InvalidDocument(problems, total=error.total, complete=error.complete) from None
+        return reading.record, f"Patient/{patient_id}", reading.notes
     if isinstance(found, dict) and found.get("resourceType") == "Bundle":
         entries = found.get("entry") or []
         if not isinstance(entries, list) or not entries:
@@ -165,10 +175,10 @@ def _record(body: dict[str, Any]) -> tuple[PatientRecord, str]:
     except InvalidDocument as error:
         problems = [Problem(p.message, (*where, *p.path), p.code) for p in error.problems]
         raise InvalidDocument(problems, total=error.total, complete=error.complete) from None
-    return record, f"Patient/{patient_id}"
+    return record, f"Patient/{patient_id}", ()
 
 
-def _native_record(prefetch: dict[str, Any]) -> PatientRecord:
+def _native_record(prefetch: dict[str, Any]) -> BundleReading:
     """The record from the Patient and the searchset Bundles of :data:`NATIVE_PREFETCH`,
     read as one Bundle; each problem's path is the one in the request body."""
     entries: list[dict[str, Any]] = [{"resource": prefetch["patient"]}]
@@ -183,16 +193,22 @@ def _native_record(prefetch: dict[str, Any]) -> PatientRecord:
             entries.append(entry)
             places.append(("prefetch", key, "entry", i, "resource"))
     try:
-        return bundle_to_record({"resourceType": "Bundle", "type": "collection", "entry": entries})
+        reading = read_bundle({"resourceType": "Bundle", "type": "collection", "entry": entries})
     except InvalidDocument as error:
-        problems = []
-        for p in error.problems:
-            at = p.path[1] if len(p.path) > 2 and p.path[0] == "entry" else None
-            if isinstance(at, int) and at < len(places):
-                problems.append(Problem(p.message, (*places[at], *p.path[3:]), p.code))
-            else:
-                problems.append(Problem(p.message, ("prefetch", *p.path), p.code))
+        problems = [Problem(p.message, _in_request(p.path, places), p.code) for p in error.problems]
         raise InvalidDocument(problems, total=error.total, complete=error.complete) from None
+    notes = tuple(Problem(n.message, _in_request(n.path, places), n.code) for n in reading.notes)
+    return BundleReading(reading.record, notes)
+
+
+def _in_request(
+    path: tuple[str | int, ...], places: list[tuple[str | int, ...]]
+) -> tuple[str | int, ...]:
+    """A path in the Bundle read together, as the path in the request body it came from."""
+    at = path[1] if len(path) > 2 and path[0] == "entry" else None
+    if isinstance(at, int) and at < len(places):
+        return (*places[at], *path[3:])
+    return ("prefetch", *path)
 
 
 def _is_record_bundle(found: object) -> bool:
@@ -266,10 +282,13 @@ def create_app() -> Starlette:
             return _problem(404, "Not found", f"no service {service!r}")
         try:
             body = await _body(request)
-            record, subject = _record(body)
+            record, subject, notes = _record(body)
             found = assess(record)
             if service == "spinepath-patient-view":
                 answer = cards(found, subject)
+                unread = reading_card(notes)
+                if unread is not None:
+                    answer.append(unread)
             else:
                 answer = _order_cards(found, _drafts(body))
         except _Refused as refused:
