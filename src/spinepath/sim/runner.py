@@ -107,6 +107,7 @@ def simulate(
     max_steps: int = 200,
     verify: int = 16,
     progress: bool | Progress | None = None,
+    facet_sessions: bool = True,
 ) -> Results:
     """Simulate ``n`` patients entering the pathway after a failed CESI.
 
@@ -133,6 +134,10 @@ def simulate(
     :data:`~spinepath.sim.PARAMETER_SETS` (``"macvicar-2012"``). Results depend only on the
     parameters, policy, profile, cohort, seed, n and horizon, never on the chunking or the
     executor.
+
+    A medial branch block or RFA a policy chooses at one joint is carried out as a session at
+    every joint of the painful region where the engine allows it (as clinics bill and guidelines
+    describe; one session relieves the region's pain), unless ``facet_sessions=False``.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise InvalidValue("n", f"expected a non-negative whole number, got {n!r}")
@@ -170,6 +175,7 @@ def simulate(
         allow_overrides=allow_overrides,
         engine=engine,
         verify=verify,
+        facet_sessions=bool(facet_sessions),
     )
     parts: list[ChunkResult] = []
     done = 0
