@@ -131,7 +131,8 @@ def test_parameters_table_carries_source_and_grade() -> None:
     assert len(table) == len(DEFAULT_PARAMETERS.estimates())
     row = table.set_index("parameter").loc["rfa_relief_median_days"]
     assert row["unit"] == "days"
-    assert row["source"].startswith("Lord et al.")
+    assert row["source"].startswith("fitted: ")  # to Lord 1996 and Cohen 2007 together
+    assert "Lord et al., NEJM 1996" in row["source"]
     assert row["grade"] == "read"
     assert table["source"].str.len().gt(0).all()
 

@@ -21,7 +21,8 @@ from spinepath.sim import (
     parameters_from_mapping,
     parameters_from_text,
 )
-from spinepath.sim.parameters import UNITS
+from spinepath.sim.distributions import endpoint_response, fit_two_endpoints, lognormal_survival
+from spinepath.sim.parameters import PARAMETER_SETS, UNITS, parameter_set
 
 
 def test_every_default_names_a_source_or_is_an_assumption_with_a_reason() -> None:
@@ -36,9 +37,8 @@ def test_every_default_names_a_source_or_is_an_assumption_with_a_reason() -> Non
 
 def test_headline_figures_from_the_evidence_table() -> None:
     p = DEFAULT_PARAMETERS
-    assert p["cesi_response"] == 0.5
-    assert 0.56 <= p["rfa_success"] <= 0.74
-    assert p["rfa_relief_median_days"] == 263
+    assert (p["cesi_response"], p["cesi_stenosis_response"]) == (0.829, 0.560)  # Yoon 2015
+    assert p["rfa_complete_relief"] == 1.0
     assert p["gon_relief_mean_days"] == 27
     assert p["scs_trial_success"] == pytest.approx(23 / 35)
     assert p["acdf_recurrence_per_year"] == 0.03
@@ -214,3 +214,71 @@ def test_estimates_validate_themselves() -> None:
         Estimate(1.5, "probability", "x source", Grade.USER)
     with pytest.raises(InvalidValue):
         Estimate(0.5, "probability", "x source", Grade.USER, Gamma(2, 1))
+
+
+def _endpoint(p: float, days: float, median: float) -> float:
+    return p * lognormal_survival(days, median, DEFAULT_PARAMETERS["relief_sigma"])
+
+
+def test_responses_are_fitted_to_their_sources_endpoints() -> None:
+    """A response times the share of responders still relieved at the source's time is the
+    source's figure among all treated (the fit rounds to 0.1 percentage point or a day)."""
+    p = PARAMETER_SETS["lord-1996"]
+    # RFA: Cohen 2007, 56-58% with >=50% relief at 6 months; Lord 1996, all treated back to
+    # 50% of baseline pain at a median of 263 days
+    assert _endpoint(p["rfa_success"], 182, p["rfa_relief_median_days"]) == pytest.approx(
+        0.57, abs=0.002
+    )
+    assert _endpoint(p["rfa_success"], 263, p["rfa_relief_median_days"]) == pytest.approx(
+        0.50, abs=0.002
+    )
+    # Lord: 7 of 12 free of pain at 27 weeks, within sampling error of the fit
+    assert _endpoint(p["rfa_success"], 189, p["rfa_relief_median_days"]) == pytest.approx(
+        7 / 12, abs=0.03
+    )
+    # CESI: Yoon's 68.1% responding and StatPearls' half relieved at 3 months
+    assert _endpoint(0.681, 91, p["cesi_relief_median_days"]) == pytest.approx(0.50, abs=0.002)
+    # after a confirming SNRB: Cohen 2014's 56.9% at 3 months
+    assert _endpoint(p["targeted_cesi_response"], 91, p["cesi_relief_median_days"]) == (
+        pytest.approx(0.569, abs=0.002)
+    )
+    # MacVicar 2012: 74% and 61% with complete (or >=80%) relief for >=6 months
+    m = PARAMETER_SETS["macvicar-2012"]
+    complete = m["rfa_complete_relief"]
+    assert complete * _endpoint(m["rfa_success"], 182, m["rfa_relief_median_days"]) == (
+        pytest.approx(0.675, abs=0.002)
+    )
+    assert 17 * 30.44 <= m["rfa_relief_median_days"] <= 20 * 30.44
+    assert m["rfa_repeat_relief_median_days"] == pytest.approx(15 * 30.44, abs=1)
+
+
+def test_named_sets_differ_only_in_rfa_and_are_chosen_by_name(tmp_path: Path) -> None:
+    lord, macvicar = PARAMETER_SETS["lord-1996"], PARAMETER_SETS["macvicar-2012"]
+    assert lord is DEFAULT_PARAMETERS
+    differ = {n for n in lord.estimates() if lord[n] != macvicar[n]}
+    assert differ <= {n for n in lord.estimates() if n.startswith("rfa_")}
+    assert "rfa_relief_median_days" in differ
+    assert parameter_set("macvicar-2012") is macvicar
+    with pytest.raises(InvalidValue, match="'macvicar' is not a known parameter set"):
+        parameter_set("macvicar")
+    path = tmp_path / "set.toml"
+    path.write_text('set = "macvicar-2012"\nrfa_success = 0.7\n')
+    chosen = load_parameters(path)
+    assert chosen["rfa_relief_median_days"] == macvicar["rfa_relief_median_days"]
+    assert chosen["rfa_success"] == 0.7
+    with pytest.raises(InvalidDocument) as caught:
+        parameters_from_text('set = "vicar"', toml=True)
+    assert list(caught.value.problems) == [
+        "set: 'vicar' is not a known parameter set (lord-1996, macvicar-2012)"
+    ]
+
+
+def test_endpoint_response_refuses_an_endpoint_no_probability_can_reach() -> None:
+    assert endpoint_response(0.5, 91, 124, 0.5) == pytest.approx(0.683, abs=0.001)
+    with pytest.raises(InvalidValue, match=r"only .* of responders last that long"):
+        endpoint_response(0.9, 365, 124, 0.5)
+    p, median = fit_two_endpoints((182, 0.57), (263, 0.50), 0.5)
+    assert p * lognormal_survival(182, median, 0.5) == pytest.approx(0.57)
+    assert p * lognormal_survival(263, median, 0.5) == pytest.approx(0.50)
+    with pytest.raises(InvalidValue):
+        fit_two_endpoints((263, 0.5), (182, 0.57), 0.5)

@@ -48,9 +48,11 @@ from spinepath.sim.kernel import ENGINES
 from spinepath.sim.oracles import FastPathMismatch
 from spinepath.sim.parameters import (
     DEFAULT_PARAMETERS,
+    PARAMETER_SETS,
     Estimate,
     Parameters,
     load_parameters,
+    parameter_set,
     parameters_from_mapping,
     parameters_from_text,
 )
@@ -74,6 +76,7 @@ __all__ = [
     "DEFAULT_COHORT",
     "DEFAULT_PARAMETERS",
     "ENGINES",
+    "PARAMETER_SETS",
     "POLICIES",
     "Beta",
     "Cohort",
@@ -117,6 +120,7 @@ __all__ = [
     "median_time",
     "no_rfa",
     "parameter_range",
+    "parameter_set",
     "parameters_from_mapping",
     "parameters_from_text",
     "policy",

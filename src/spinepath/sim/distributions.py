@@ -32,7 +32,11 @@ __all__ = [
     "LogNormal",
     "Normal",
     "Uniform",
+    "endpoint_response",
+    "fit_two_endpoints",
     "lognormal_days",
+    "lognormal_quantile_days",
+    "lognormal_survival",
     "normal_from_uniforms",
 ]
 
@@ -214,3 +218,75 @@ def lognormal_days(median: float | F64, sigma: float, u1: F64, u2: F64, minimum:
     days = np.rint(median * np.exp(sigma * normal_from_uniforms(u1, u2)))
     out: F64 = np.maximum(days, float(minimum))
     return out
+
+
+# -- fitting a response to its source's endpoint ---------------------------------------------------
+#
+# A source reports an endpoint: the share of *all treated* patients with at least some relief
+# still lasting at a time (">=50% relief at 3 months in about half"). The simulation draws a
+# response at the first follow-up with probability p and, for responders, a log-normal duration
+# of relief; the simulated endpoint is then p * S(t), where S is the duration's survival. So a
+# response probability is only endpoint-true together with its duration: p = endpoint / S(t).
+
+
+def lognormal_survival(days: float, median: float, sigma: float) -> float:
+    """P(a log-normal duration with this median and log-sd lasts at least ``days``)."""
+    if days <= 0:
+        return 1.0
+    if sigma == 0:
+        return 1.0 if median >= days else 0.0
+    z = (math.log(median) - math.log(days)) / sigma
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+def lognormal_quantile_days(share: float, median: float, sigma: float) -> float:
+    """The time by which a share ``share`` of log-normal durations have ended."""
+    from statistics import NormalDist
+
+    return median * math.exp(sigma * NormalDist().inv_cdf(share))
+
+
+def endpoint_response(share: float, days: float, median: float, sigma: float) -> float:
+    """The response probability p with p * S(days) = share: the share of all treated patients
+    whose relief still lasts at ``days`` is the published ``share``.
+
+    Raises :class:`~spinepath.InvalidValue` when no probability can reproduce the endpoint
+    (the duration is too short for the share: p would exceed 1).
+    """
+    if not 0.0 <= share <= 1.0:
+        raise InvalidValue("share", f"{share:g} is not a probability")
+    surviving = lognormal_survival(days, median, sigma)
+    if share > surviving:
+        raise InvalidValue(
+            "share",
+            f"{share:.1%} still relieved at {days:g} days needs relief lasting longer than a "
+            f"median {median:g} days (log-sd {sigma:g}): only {surviving:.1%} of responders "
+            "last that long",
+        )
+    return share / surviving
+
+
+def fit_two_endpoints(
+    early: tuple[float, float], late: tuple[float, float], sigma: float
+) -> tuple[float, float]:
+    """The response p and responders' median duration m (log-normal, log-sd ``sigma``) that
+    reproduce two endpoints among all treated: ``early = (days, share)`` and ``late = (days,
+    share)``, with p * S(days) = share at each (the later share must be the smaller).
+
+    Solved by bisection on log m: the ratio S(late) / S(early) rises with m from 0 to 1.
+    """
+    (t1, s1), (t2, s2) = early, late
+    if not (0 < t1 < t2 and 0 < s2 < s1 <= 1):
+        raise InvalidValue("late", "needs a later time with a smaller share than the early one")
+    target = s2 / s1
+    low, high = math.log(t1) - 20 * sigma, math.log(t2) + 20 * sigma
+    for _ in range(200):
+        mid = (low + high) / 2
+        m = math.exp(mid)
+        ratio = lognormal_survival(t2, m, sigma) / lognormal_survival(t1, m, sigma)
+        if ratio < target:
+            low = mid
+        else:
+            high = mid
+    median = math.exp((low + high) / 2)
+    return s1 / lognormal_survival(t1, median, sigma), median

@@ -21,7 +21,13 @@ from spinepath.rules.actions import ActionKind
 from spinepath.sim.cohort import ExamVariant
 from spinepath.sim.distributions import lognormal_days
 from spinepath.sim.records import COMPLICATIONS, KINDS, TRAJECTORIES
-from spinepath.sim.registry import decision_nerves, decision_series, decision_urgent
+from spinepath.sim.registry import (
+    decision_nerves,
+    decision_segments,
+    decision_series,
+    decision_side,
+    decision_urgent,
+)
 from spinepath.sim.streams import Slot
 
 if TYPE_CHECKING:
@@ -75,15 +81,21 @@ def _treat(
     p: F64 | float,
     low: int,
     high: int,
-    median: float,
+    median: F64 | float,
     fail_after: float,
+    complete: float = 0.0,
 ) -> None:
     """A therapeutic step: it works with probability ``p`` and relief lasts a log-normal time
-    (reported when it wears off); otherwise it is judged a failure at follow-up."""
+    (reported when it wears off); otherwise it is judged a failure at follow-up. A share
+    ``complete`` of responders is free of the index pain (100% relief), the others get
+    ``low..high``%."""
     v = ch.values
     ok = u(Slot.RESPONSE)[sel] < p
     r = u(Slot.RELIEF)[sel]
-    relief = np.where(ok, _relief(r, low, high), _relief(r, 0, 45))
+    partial = _relief(
+        np.clip((r - complete) / max(1.0 - complete, 1e-12), 0.0, 1.0 - 1e-12), low, high
+    )
+    relief = np.where(ok, np.where(r < complete, 100.0, partial), _relief(r, 0, 45))
     lasts = lognormal_days(
         median, v["relief_sigma"], u(Slot.DURATION_A)[sel], u(Slot.DURATION_B)[sel]
     )
@@ -138,23 +150,36 @@ def _snrb(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: Any
 
 
 def _cesi(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: Any) -> None:
+    """An epidural injection: its response depends on whether it reaches the generating root
+    (confirmed by an SNRB or not), on the lesion there (Yoon 2015: disc herniation responds
+    more often than foraminal stenosis), and, for the same injection again, on whether the
+    last one worked."""
     v = ch.values
     dec = f["decision"][sel].astype(np.int64)
     nerves = decision_nerves()[dec]
     true = (nerves >= 0) & (nerves == ch.true_nerve[rows])
-    repeat = (dec == ch.entry_cesi[rows]) | (dec == ch.last_cesi[rows])
+    again = dec == ch.last_cesi[rows]
+    after_success = again & ch.last_cesi_ok[rows]
+    repeat = (dec == ch.entry_cesi[rows]) | again
+    stenosis = ch.table.lesion[rows] == 2
+    at_root = np.where(stenosis, v["cesi_stenosis_response"], v["cesi_response"])
     p = np.where(
-        repeat,
-        v["cesi_repeat_response"],
+        after_success,
+        v["cesi_repeat_success_response"],
         np.where(
-            true & ch.snrb_true[rows],
-            v["targeted_cesi_response"],
-            np.where(true, v["cesi_response"], v["cesi_off_target_response"]),
+            repeat,
+            v["cesi_repeat_response"],
+            np.where(
+                true & ch.snrb_true[rows],
+                v["targeted_cesi_response"],
+                np.where(true, at_root, v["cesi_off_target_response"]),
+            ),
         ),
     )
     _treat(ch, f, sel, u, p, 50, 90, v["cesi_relief_median_days"], v["treatment_follow_up_days"])
     _complicate(ch, f, sel, u, _INJECTION)
     ch.last_cesi[rows] = dec
+    ch.last_cesi_ok[rows] = f["success"][sel]
 
 
 def _mbb(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: Any) -> None:
@@ -175,9 +200,24 @@ def _mbb(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: Any)
 
 
 def _rfa(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: Any) -> None:
+    """A radiofrequency ablation session: a repeat (after one that worked, as the rules require)
+    has its own response and duration (MacVicar 2012: relief lasts less after repeats)."""
     v = ch.values
-    p = np.where(ch.n_rfa[rows] > 0, v["rfa_repeat_success"], v["rfa_success"])
-    _treat(ch, f, sel, u, p, 50, 95, v["rfa_relief_median_days"], v["treatment_follow_up_days"])
+    repeat = ch.n_rfa[rows] > 0
+    p = np.where(repeat, v["rfa_repeat_success"], v["rfa_success"])
+    median = np.where(repeat, v["rfa_repeat_relief_median_days"], v["rfa_relief_median_days"])
+    _treat(
+        ch,
+        f,
+        sel,
+        u,
+        p,
+        50,
+        95,
+        median,
+        v["treatment_follow_up_days"],
+        v["rfa_complete_relief"],
+    )
     _complicate(ch, f, sel, u, ((Complication.POST_ABLATION_NEURITIS, "rfa_neuritis"),))
     ch.n_rfa[rows] += 1
 
@@ -267,15 +307,44 @@ def _regenerative(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, s
 
 def _consultation(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: Any) -> None:
     v = ch.values
-    f["declined"][sel] = u(Slot.ACCEPT)[sel] >= v["surgery_acceptance"]
+    # a patient may decline the operation; past the operations limit none is offered
+    limit = ch.operations[rows] >= v["operations_limit"]
+    f["declined"][sel] = (u(Slot.ACCEPT)[sel] >= v["surgery_acceptance"]) | limit
     urgent = decision_urgent()[f["decision"][sel]]
     gap[sel] = np.where(urgent, v["urgent_wait_days"], v["surgery_wait_days"])
 
 
+def _at_generator(ch: Chunk, f: Frame, sel: I64, rows: I64) -> npt.NDArray[np.bool_]:
+    """Whether each operation decompresses what generates the pain: the generating root's level
+    (and, for a foraminotomy, its side) for radicular pain, the compressed level for
+    myelopathy. The clinic does not know the generating root; the operation's result does."""
+    dec = f["decision"][sel]
+    segments = decision_segments()[dec]
+    side = decision_side()[dec]
+    nerve = ch.true_nerve[rows]
+    radicular = nerve >= 0
+    seg = np.where(radicular, nerve // 4 - 3, ch.table.seg[rows].astype(np.int64))
+    covered = (seg >= 0) & ((segments >> np.maximum(seg, 0)) & 1).astype(np.bool_)
+    sided = (side < 0) | (side == 2) | ~radicular | (side == nerve % 4)
+    out: npt.NDArray[np.bool_] = covered & sided
+    return out
+
+
 def _surgery(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: Any) -> None:
+    """An operation: it succeeds as often as ``surgery_success`` at the generating level (a
+    revision: ``revision_success``), rarely elsewhere. Adjacent segment disease threatens every
+    fused patient from the day of surgery; it ends a successful operation's relief, reported
+    at the later of the follow-up visit and its onset."""
     v = ch.values
     acdf = f["kind"][sel] == _KIND[K.ACDF]
-    ok = u(Slot.RESPONSE)[sel] < v["surgery_success"]
+    hit = _at_generator(ch, f, sel, rows)
+    revision = ch.operations[rows] > 0
+    p = np.where(
+        hit,
+        np.where(revision, v["revision_success"], v["surgery_success"]),
+        v["surgery_off_level_success"],
+    )
+    ok = u(Slot.RESPONSE)[sel] < p
     r = u(Slot.RELIEF)[sel]
     follow = lognormal_days(
         v["post_operative_follow_up_days"],
@@ -286,12 +355,13 @@ def _surgery(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: 
     rate = np.where(acdf, v["acdf_recurrence_per_year"], v["foraminotomy_recurrence_per_year"])
     with np.errstate(divide="ignore"):
         recur = np.floor(-np.log1p(-u(Slot.DURATION_A)[sel]) / (rate / 365.25))
-    recur = np.minimum(np.where(np.isfinite(recur), recur, NEVER), NEVER)
-    duration = np.where(ok, follow + recur, follow)
+    recur = np.maximum(np.minimum(np.where(np.isfinite(recur), recur, NEVER), NEVER), 1)
+    duration = np.where(ok, recur, follow)
+    reported = np.where(ok, np.maximum(follow, recur), follow)
     f["success"][sel] = ok
     f["relief"][sel] = np.where(ok, _relief(r, 60, 100), _relief(r, 0, 45))
     f["duration"][sel] = np.minimum(duration, NEVER)
-    f["result_day"][sel] = np.minimum(f["day"][sel] + duration, NEVER)
+    f["result_day"][sel] = np.minimum(f["day"][sel] + reported, NEVER)
     f["visit_day"][sel] = f["day"][sel] + follow
     risks: tuple[tuple[Complication, str], ...] = (
         (Complication.DYSPHAGIA, "acdf_dysphagia"),
@@ -301,11 +371,13 @@ def _surgery(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, stop: 
     _complicate(ch, f, sel, u, risks)
     no_dysphagia = np.where(acdf, -1, ~_BIT[Complication.DYSPHAGIA]).astype(np.int32)
     f["complications"][sel] &= no_dysphagia
-    segment_disease = acdf & ok & (f["day"][sel] + duration <= ch.horizon)
+    # seen when it happens before the report (and before the horizon)
+    segment_disease = acdf & (recur <= reported) & (f["day"][sel] + recur <= ch.horizon)
     f["complications"][sel] |= np.where(
         segment_disease, _BIT[Complication.ADJACENT_SEGMENT_DISEASE], 0
     ).astype(np.int32)
     ch.operated[rows] = True
+    ch.operations[rows] += 1
     ch.exam[rows[ok]] = ExamVariant.POST_OPERATIVE
 
 

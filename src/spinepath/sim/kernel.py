@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from spinepath.anatomy import Side
 from spinepath.errors import IllegalTransition, InvalidValue
 from spinepath.model import Approach, DischargeReason, Override, PatientRecord
 from spinepath.pathway import Assessment, Option, Status
@@ -54,7 +55,7 @@ from spinepath.sim.records import (
 from spinepath.sim.registry import DECISIONS, HISTORIES, LOCK
 from spinepath.sim.streams import Slot, counter, uniforms
 
-__all__ = ["ENGINES", "Chunk", "ChunkResult", "RunSpec", "run_chunk"]
+__all__ = ["ENGINES", "Chunk", "ChunkResult", "RunSpec", "facet_session", "run_chunk"]
 
 K = ActionKind
 I64 = npt.NDArray[np.int64]
@@ -81,6 +82,9 @@ class RunSpec:
     allow_overrides: bool = False
     engine: str = "fast"
     verify: int = 16
+    facet_sessions: bool = True
+    """Carry out a medial branch block or RFA chosen at one joint as a session treating every
+    joint of the painful region (:func:`facet_session`)."""
 
 
 @attrs.frozen
@@ -130,6 +134,8 @@ class Chunk:
         self.declined = np.zeros(m, dtype=np.bool_)
         self.snrb_true = np.zeros(m, dtype=np.bool_)
         self.n_rfa = np.zeros(m, dtype=np.int32)
+        self.operations = np.zeros(m, dtype=np.int32)
+        self.last_cesi_ok = np.zeros(m, dtype=np.bool_)
         self.history = np.zeros(m, dtype=np.int64)
         self.index_pain = np.where(
             (t.presentation <= 1) | (t.presentation == 4), t.arm, t.neck
@@ -275,6 +281,8 @@ class Chunk:
                 f"{policy.name} returned {type(choice).__name__}, not an Option, an Action or None",
             )
         override: Override | None = None
+        if self.spec.facet_sessions and action.kind in _FACET:
+            action = _widened(assessment, action, evaluate_action)
         option = (
             None if reason is not None else assessment.option(action) or evaluate_action(action)
         )
@@ -401,6 +409,47 @@ class Chunk:
             engine_calls=self.engine_calls,
             engine=self.engine,
         )
+
+
+_FACET = frozenset({K.MEDIAL_BRANCH_BLOCK, K.RADIOFREQUENCY_ABLATION})
+
+
+def facet_session(assessment: Assessment, action: Action) -> Action | None:
+    """The session a clinic performs for a medial branch block or RFA chosen at some joints:
+    the same procedure (and, for an MBB, the same place in its series) at every joint of the
+    painful region, the joints where the engine does not block it. A session is billed and
+    guided per region (CPT 64490-64492, 64633-64634 by level; Hurley et al. 2022 treat the
+    joints of the painful region together), and one session relieves the region's pain.
+
+    ``None`` when those joints do not form one target (levels times sides) containing the
+    chosen one's joints."""
+    joints = set(action.joints)
+    for option in assessment.options:
+        other = option.action
+        if (
+            other.kind is action.kind
+            and other.series_position == action.series_position
+            and option.status is not Status.BLOCKED
+        ):
+            joints.update(other.joints)
+    segments = tuple(sorted({j.segment for j in joints}))
+    lateral = frozenset(j.side for j in joints)
+    if not segments or not lateral:
+        return None
+    side = Side.BILATERAL if len(lateral) == 2 else next(iter(lateral))
+    session = attrs.evolve(action, segments=segments, side=side)
+    return session if set(session.joints) == joints else None
+
+
+def _widened(
+    assessment: Assessment, action: Action, evaluate_action: Callable[[Action], Option]
+) -> Action:
+    """The chosen facet procedure as a session, when the engine does not block the session."""
+    session = facet_session(assessment, action)
+    if session is None or session == action:
+        return action
+    option = assessment.option(session) or evaluate_action(session)
+    return action if option.status is Status.BLOCKED else session
 
 
 def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:

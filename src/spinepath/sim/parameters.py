@@ -21,6 +21,7 @@ import math
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -39,15 +40,18 @@ from spinepath.sim.distributions import (
     Distribution,
     Gamma,
     LogNormal,
-    Uniform,
+    endpoint_response,
+    fit_two_endpoints,
 )
 
 __all__ = [
     "DEFAULT_PARAMETERS",
+    "PARAMETER_SETS",
     "UNITS",
     "Estimate",
     "Parameters",
     "load_parameters",
+    "parameter_set",
     "parameters_from_mapping",
 ]
 
@@ -56,6 +60,7 @@ UNITS: dict[str, tuple[float, float]] = {
     "days": (1.0, 36500.0),
     "per year": (0.0, 100.0),
     "log-sd": (0.0, 5.0),
+    "count": (0.0, 100.0),
 }
 """The units an estimate can have, with the range of values each allows."""
 
@@ -125,6 +130,10 @@ GON_2012 = "J Headache Pain 2012 (doi:10.1007/s10194-012-0417-x): >=50% response
 LEVINE_2016 = "Levine et al., Can J Neurol Sci 2016: 23 of 35 trialled were implanted"
 HILIBRAND = "Hilibrand 1999 via Jack et al., Can J Neurol Sci 2016: about 3% a year"
 JOSR_2020 = "J Orthop Surg Res 2020 meta-analysis of ACDF vs posterior foraminotomy"
+LIU_2016 = (
+    "Liu et al., Orthop Surg 2016 (systematic review of ACDF vs posterior foraminotomy): mean "
+    "complication rate 7% vs 4%"
+)
 
 
 def _p(
@@ -137,7 +146,7 @@ def _p(
     return Estimate(value, unit, source, grade, uncertainty)
 
 
-P, D, Y, L = "probability", "days", "per year", "log-sd"
+P, D, Y, L, N = "probability", "days", "per year", "log-sd", "count"
 
 
 @attrs.frozen(kw_only=True)
@@ -145,13 +154,21 @@ class Parameters:
     """Every number the simulation model uses besides the guideline profile's thresholds.
 
     Probabilities are per procedure (or per visit) unless the unit says per year; durations are
-    medians of log-normal distributions across patients (GON relief: a mean) in days.
+    medians of log-normal distributions across responders (GON relief: a mean) in days.
+
+    A response probability is the chance of adequate relief at the first follow-up; the share
+    of *all treated* patients still relieved at a later time is the response times the share of
+    responders whose relief lasts that long. Where a source reports such an endpoint, the
+    response is fitted to it together with the duration (:func:`~spinepath.sim.distributions.
+    endpoint_response`), and its source says how; change a duration and the endpoint moves.
     """
 
     # -- epidural injections ----------------------------------------------------------------
     cesi_response: Estimate = attrs.field(validator=_estimate(P))
+    cesi_stenosis_response: Estimate = attrs.field(validator=_estimate(P))
     targeted_cesi_response: Estimate = attrs.field(validator=_estimate(P))
     cesi_repeat_response: Estimate = attrs.field(validator=_estimate(P))
+    cesi_repeat_success_response: Estimate = attrs.field(validator=_estimate(P))
     cesi_off_target_response: Estimate = attrs.field(validator=_estimate(P))
     cesi_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
     # -- diagnostic blocks --------------------------------------------------------------------
@@ -164,6 +181,8 @@ class Parameters:
     rfa_success: Estimate = attrs.field(validator=_estimate(P))
     rfa_repeat_success: Estimate = attrs.field(validator=_estimate(P))
     rfa_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
+    rfa_repeat_relief_median_days: Estimate = attrs.field(validator=_estimate(D))
+    rfa_complete_relief: Estimate = attrs.field(validator=_estimate(P))
     # -- occipital nerve block, medication, physical therapy ----------------------------------
     gon_response: Estimate = attrs.field(validator=_estimate(P))
     gon_relief_mean_days: Estimate = attrs.field(validator=_estimate(D))
@@ -180,6 +199,9 @@ class Parameters:
     # -- surgery ----------------------------------------------------------------------------
     surgery_acceptance: Estimate = attrs.field(validator=_estimate(P))
     surgery_success: Estimate = attrs.field(validator=_estimate(P))
+    surgery_off_level_success: Estimate = attrs.field(validator=_estimate(P))
+    revision_success: Estimate = attrs.field(validator=_estimate(P))
+    operations_limit: Estimate = attrs.field(validator=_estimate(N))
     acdf_recurrence_per_year: Estimate = attrs.field(validator=_estimate(Y))
     foraminotomy_recurrence_per_year: Estimate = attrs.field(validator=_estimate(Y))
     # -- dispersion of every relief duration --------------------------------------------------
@@ -310,21 +332,77 @@ def _changed(old: Estimate, change: object) -> Estimate:
     return Estimate(float(change), old.unit, "user override", Grade.USER)
 
 
+# -- endpoint-true fits ---------------------------------------------------------------------------
+# Each published endpoint counts all treated patients still relieved at a time; the simulation
+# draws a response at the first follow-up and a log-normal duration for responders. The fits
+# below solve response * S(time) = endpoint (S: the share of responders whose relief lasts that
+# long), so the simulated endpoint reproduces the source. Times: 3 months = 91 days, 6 months =
+# 182 days, 27 weeks = 189 days, a month = 30.44 days.
+RELIEF_SIGMA = 0.5
+"""Log-sd of every relief duration (the ``relief_sigma`` default), used by the fits below."""
+
+_MONTH = 30.44
+_YOON_HERNIATION, _YOON_STENOSIS, _YOON_OVERALL = 0.829, 0.560, 0.681
+_CESI_AT_3_MONTHS = 0.50  # StatPearls: about half get >=50% relief at 3 months
+_CESI_MEDIAN = float(
+    round(91 * math.exp(RELIEF_SIGMA * NormalDist().inv_cdf(_CESI_AT_3_MONTHS / _YOON_OVERALL)))
+)
+"""Responders' median CESI relief (124 days): Yoon's 68.1% responding, half still relieved at 3
+months (StatPearls), 0.681 * S(91 days) = 0.50."""
+_TARGETED_AT_3_MONTHS = 0.569  # Cohen 2014: 56.9% positive at 3 months, injection + care
+_TARGETED = round(endpoint_response(_TARGETED_AT_3_MONTHS, 91, _CESI_MEDIAN, RELIEF_SIGMA), 3)
+
+# RFA, Lord 1996 with Cohen 2007: all treated back to 50% of baseline pain at a median 263 days
+# (p * S(263) = 0.5) and >=50% relief lasting >=6 months in 56-58% (p * S(182) = 0.57).
+_LORD_P, _LORD_MEDIAN = fit_two_endpoints((182, 0.57), (263, 0.50), RELIEF_SIGMA)
+_LORD_P, _LORD_MEDIAN = round(_LORD_P, 3), float(round(_LORD_MEDIAN))
+# MacVicar 2012: relief 17-20 months after the first RFA (median of responders, 18.5 months),
+# 15 months after repeats; success (complete or >=80% relief for >=6 months) 74% and 61%.
+_MACVICAR_MEDIAN = float(round(18.5 * _MONTH))
+_MACVICAR_REPEAT_MEDIAN = float(round(15 * _MONTH))
+_MACVICAR_P = round(endpoint_response((0.74 + 0.61) / 2, 182, _MACVICAR_MEDIAN, RELIEF_SIGMA), 3)
+
+LORD_FIT = (
+    f"fitted: {_LORD_P:.1%} respond, responders' median {_LORD_MEDIAN:.0f} days (log-sd "
+    f"{RELIEF_SIGMA:g}), so that all treated return to 50% of baseline pain at a median 263 days "
+    "(Lord et al., NEJM 1996;335:1721) and 57% keep >=50% relief for >=6 months (Cohen 2007: 56% "
+    "and 58%, Hurley et al. 2022, Table 17)"
+)
+MACVICAR_FIT = (
+    f"fitted: {_MACVICAR_P:.1%} respond so that 67.5% of all treated (MacVicar et al., Pain Med "
+    "2012;13:647: 74% and 61% in two practices) keep complete or >=80% relief for >=6 months, "
+    f"with responders' relief lasting a median 18.5 months ({_MACVICAR_MEDIAN:.0f} days, "
+    "MacVicar: 17-20 months)"
+)
+
+
 DEFAULT_PARAMETERS = Parameters(
     cesi_response=_p(
-        0.50,
+        _YOON_HERNIATION,
         P,
-        STATPEARLS + "; first injection at the generating root",
+        "Yoon et al., Korean J Radiol 2015: 82.9% of CESIs for disc herniation worked at the "
+        "first follow-up (>=50% relief); a first injection at the generating root (Lee et al., "
+        "Pain Physician 2022: interlaminar and transforaminal alike beyond 1 month)",
         R,
-        Beta.from_mean(0.50, 60),
+        Beta.from_mean(_YOON_HERNIATION, 60),
+    ),
+    cesi_stenosis_response=_p(
+        _YOON_STENOSIS,
+        P,
+        "Yoon et al., Korean J Radiol 2015: 56.0% of CESIs for foraminal stenosis worked at the "
+        "first follow-up; a first injection at the generating root",
+        R,
+        Beta.from_mean(_YOON_STENOSIS, 60),
     ),
     targeted_cesi_response=_p(
-        0.569,
+        _TARGETED,
         P,
-        "assumption: a transforaminal injection at an SNRB-confirmed root does as well as "
-        "injection plus conservative care in " + COHEN_2014 + " (56.9% positive)",
+        f"assumption: fitted so that {_TARGETED_AT_3_MONTHS:.1%} of transforaminal injections "
+        "at an SNRB-confirmed root keep >=50% relief at 3 months, as injection plus "
+        f"conservative care in {COHEN_2014} ({_TARGETED:.3f} x S(91 days) = 0.569, responders' "
+        f"median {_CESI_MEDIAN:.0f} days)",
         A,
-        Beta.from_mean(0.569, 60),
+        Beta.from_mean(_TARGETED, 60),
     ),
     cesi_repeat_response=_p(
         0.25,
@@ -334,6 +412,15 @@ DEFAULT_PARAMETERS = Parameters(
         A,
         Beta.from_mean(0.25, 20),
     ),
+    cesi_repeat_success_response=_p(
+        _YOON_OVERALL,
+        P,
+        "assumption: the same injection again after it worked and its relief wore off reaches "
+        "the generator as it did before; responds as the first injections in Yoon et al. 2015 "
+        "(68.1% overall)",
+        A,
+        Beta.from_mean(_YOON_OVERALL, 20),
+    ),
     cesi_off_target_response=_p(
         0.15,
         P,
@@ -342,11 +429,13 @@ DEFAULT_PARAMETERS = Parameters(
         Beta.from_mean(0.15, 20),
     ),
     cesi_relief_median_days=_p(
-        120,
+        _CESI_MEDIAN,
         D,
-        "assumption: responders' relief outlasts 3 months in about half (" + STATPEARLS + ")",
-        A,
-        Gamma.from_mean(120, 0.25),
+        f"fitted: responders' median so that {_YOON_OVERALL:.1%} responding (Yoon 2015, overall) "
+        f"and {_CESI_AT_3_MONTHS:.0%} of all treated with >=50% relief at 3 months ({STATPEARLS}) "
+        "agree",
+        R,
+        Gamma.from_mean(_CESI_MEDIAN, 0.25),
     ),
     snrb_sensitivity=_p(
         0.85,
@@ -386,16 +475,32 @@ DEFAULT_PARAMETERS = Parameters(
         A,
         Beta.from_mean(0.75, 30),
     ),
-    rfa_success=_p(0.623, P, RFA_SUCCESS, R, Uniform(0.56, 0.74)),
+    rfa_success=_p(_LORD_P, P, LORD_FIT, R, Beta.from_mean(_LORD_P, 60)),
     rfa_repeat_success=_p(
-        0.623,
+        _LORD_P,
         P,
-        "MacVicar et al., Pain Med 2012;13:647: repeat RFA as successful as the first "
-        "(relief ~15 months after repeats)",
-        R,
-        Uniform(0.56, 0.74),
+        "assumption: a repeat RFA (allowed only after one that worked) works as often as the "
+        "first (McDonald et al., Neurosurgery 1999: relief after a successful first procedure "
+        "could be reinstated by a repeat)",
+        A,
+        Beta.from_mean(_LORD_P, 30),
     ),
-    rfa_relief_median_days=_p(263, D, LORD_1996, R, Gamma.from_mean(263, 0.2)),
+    rfa_relief_median_days=_p(_LORD_MEDIAN, D, LORD_FIT, R, Gamma.from_mean(_LORD_MEDIAN, 0.2)),
+    rfa_repeat_relief_median_days=_p(
+        float(round(_LORD_MEDIAN * 15 / 18.5)),
+        D,
+        "assumption: repeats last 15/18.5 of the first RFA's relief, as in MacVicar et al., "
+        "Pain Med 2012;13:647 (15 months after repeats, 17-20 after the first)",
+        A,
+        Gamma.from_mean(round(_LORD_MEDIAN * 15 / 18.5), 0.2),
+    ),
+    rfa_complete_relief=_p(
+        1.0,
+        P,
+        "Lord et al., NEJM 1996;335:1721: 7 of 12 treated (58%) free of pain at 27 weeks, as "
+        "many as still had >=50% relief: responders' relief is complete",
+        S,
+    ),
     gon_response=_p(
         0.60,
         P,
@@ -460,13 +565,42 @@ DEFAULT_PARAMETERS = Parameters(
     surgery_success=_p(
         0.85,
         P,
-        "assumption for both operations: " + JOSR_2020 + " finds similar pain, "
-        "disability and satisfaction, so one figure serves both",
+        "assumption for both operations at the level and side of the generating root: "
+        + JOSR_2020
+        + " finds similar pain, disability and satisfaction, so one figure serves both",
         A,
         Beta.from_mean(0.85, 40),
     ),
+    surgery_off_level_success=_p(
+        0.15,
+        P,
+        "assumption: an operation that misses the generating root (another level or side) "
+        "relieves its pain only by chance, as an injection that misses it",
+        A,
+        Beta.from_mean(0.15, 20),
+    ),
+    revision_success=_p(
+        0.60,
+        P,
+        "assumption: a revision (any operation after an earlier one) at the generating root "
+        "succeeds less often than a first operation (scarring, a less favourable patient)",
+        A,
+        Beta.from_mean(0.60, 20),
+    ),
+    operations_limit=_p(
+        2,
+        N,
+        "assumption: the first operation and at most one revision; a surgeon offers no third "
+        "cervical operation for radicular pain that two failed to relieve",
+        A,
+    ),
     acdf_recurrence_per_year=_p(
-        0.03, Y, "adjacent segment disease after ACDF, " + HILIBRAND, R, Gamma.from_mean(0.03, 0.3)
+        0.03,
+        Y,
+        "adjacent segment disease after ACDF, " + HILIBRAND + "; for every fused patient from the "
+        "day of surgery",
+        R,
+        Gamma.from_mean(0.03, 0.3),
     ),
     foraminotomy_recurrence_per_year=_p(
         0.05,
@@ -477,10 +611,10 @@ DEFAULT_PARAMETERS = Parameters(
         Gamma.from_mean(0.05, 0.4),
     ),
     relief_sigma=_p(
-        0.5,
+        RELIEF_SIGMA,
         L,
-        "assumption: log-sd that puts the RFA relief interquartile range at 6-12 months "
-        "(seed article) around the median 263 days (Lord 1996)",
+        "assumption: log-sd that puts the seed article's 6-12 months of RFA relief within the "
+        "spread of responders' durations; the endpoint fits use it",
         A,
     ),
     injection_minor_complication=_p(
@@ -489,13 +623,30 @@ DEFAULT_PARAMETERS = Parameters(
     injection_serious_complication=_p(
         0.0005, P, "assumption: epidural haematoma, infection, nerve injury are rare", A
     ),
-    rfa_neuritis=_p(0.05, P, "assumption: post-ablation neuritis per RFA", A),
+    rfa_neuritis=_p(0.05, P, "assumption: post-ablation neuritis per RFA session", A),
     medication_side_effect=_p(0.25, P, "assumption: dizziness or somnolence on a gabapentinoid", A),
     scs_lead_migration=_p(0.10, P, "assumption: lead migration per stimulator implant", A),
-    acdf_dysphagia=_p(0.10, P, "assumption: dysphagia after ACDF", A),
-    surgery_c5_palsy=_p(0.03, P, "assumption: C5 palsy after cervical decompression", A),
+    acdf_dysphagia=_p(
+        0.035,
+        P,
+        "assumption: the ACDF-only share of " + LIU_2016 + " (7% complications after ACDF, 4% "
+        "after foraminotomy): 7% less the complications both operations share",
+        A,
+    ),
+    surgery_c5_palsy=_p(
+        0.025,
+        P,
+        "assumption: C5 palsy, part of the 4% of complications after either operation ("
+        + LIU_2016
+        + ")",
+        A,
+    ),
     surgery_serious_complication=_p(
-        0.02, P, "assumption: " + JOSR_2020 + " finds similar complication rates for both", A
+        0.015,
+        P,
+        "assumption: infection and other serious complications, the rest of the 4% after "
+        "either operation (" + LIU_2016 + "; " + JOSR_2020 + ": rates similar)",
+        A,
     ),
     deficit_per_year=_p(
         0.03,
@@ -529,18 +680,70 @@ DEFAULT_PARAMETERS = Parameters(
     post_operative_follow_up_days=_p(90, D, "assumption: outcome judged at three months", A),
     delay_sigma=_p(0.3, L, "assumption: spread of every delay around its median", A),
 )
-"""The shipped parameter set (published figures where found, the rest marked as assumptions;
-all listed in ``docs/evidence.md``)."""
+"""The shipped parameter set, ``lord-1996`` (published figures where found, the rest marked as
+assumptions; all listed in ``docs/evidence.md``)."""
+
+_MACVICAR_PARAMETERS = attrs.evolve(
+    DEFAULT_PARAMETERS,
+    rfa_success=_p(_MACVICAR_P, P, MACVICAR_FIT, R, Beta.from_mean(_MACVICAR_P, 60)),
+    rfa_repeat_success=attrs.evolve(
+        DEFAULT_PARAMETERS.rfa_repeat_success,
+        value=_MACVICAR_P,
+        uncertainty=Beta.from_mean(_MACVICAR_P, 30),
+    ),
+    rfa_relief_median_days=_p(
+        _MACVICAR_MEDIAN, D, MACVICAR_FIT, R, Gamma.from_mean(_MACVICAR_MEDIAN, 0.2)
+    ),
+    rfa_repeat_relief_median_days=_p(
+        _MACVICAR_REPEAT_MEDIAN,
+        D,
+        "MacVicar et al., Pain Med 2012;13:647: relief lasted 15 months after repeat RFAs",
+        R,
+        Gamma.from_mean(_MACVICAR_REPEAT_MEDIAN, 0.2),
+    ),
+    rfa_complete_relief=_p(
+        1.0,
+        P,
+        "MacVicar et al., Pain Med 2012;13:647: success is complete (or >=80%) relief; patients "
+        "were selected by complete relief after controlled blocks",
+        R,
+    ),
+)
+
+PARAMETER_SETS: dict[str, Parameters] = {
+    "lord-1996": DEFAULT_PARAMETERS,
+    "macvicar-2012": _MACVICAR_PARAMETERS,
+}
+"""Named parameter sets where sources disagree, by name. They differ in RFA only:
+
+* ``lord-1996`` (the default): all treated return to 50% of baseline pain at a median 263 days
+  (Lord 1996) and 56-58% keep >=50% relief for 6 months (Cohen 2007); responders' relief lasts
+  a median of about 14 months;
+* ``macvicar-2012``: 61-74% keep complete (or >=80%) relief for 6 months and relief lasts 17-20
+  months after the first RFA, 15 after repeats (MacVicar 2012), in patients selected by complete
+  relief after controlled blocks.
+"""
+
+
+def parameter_set(name: str) -> Parameters:
+    """A named parameter set (see :data:`PARAMETER_SETS`); an unknown name raises
+    :class:`~spinepath.InvalidValue` listing the known ones."""
+    found = PARAMETER_SETS.get(name) if isinstance(name, str) else None
+    if found is None:
+        known = ", ".join(sorted(PARAMETER_SETS))
+        raise InvalidValue("parameters", f"{name!r} is not a known parameter set ({known})")
+    return found
 
 
 # -- reading parameter files ----------------------------------------------------------------------
 
 _ENTRY_KEYS = frozenset({"value", "source", "grade", "uncertainty"})
-_TOP_KEYS = frozenset({"title"})
+_TOP_KEYS = frozenset({"title", "set"})
 
 
 def load_parameters(path: str | Path, base: Parameters = DEFAULT_PARAMETERS) -> Parameters:
-    """Read a TOML (``.toml``) or JSON parameter file; values not named keep ``base``'s.
+    """Read a TOML (``.toml``) or JSON parameter file; values not named keep ``base``'s (or
+    those of the named set the file chooses with ``set = "macvicar-2012"``).
 
     A file names parameters at its top level, each as a number or as a table::
 
@@ -603,6 +806,13 @@ def parameters_from_mapping(data: object, base: Parameters = DEFAULT_PARAMETERS)
     fields = attrs.fields_dict(Parameters)
     problems: list[str] = []
     updates: dict[str, Estimate] = {}
+    named = data.get("set")
+    if isinstance(named, str):
+        if named in PARAMETER_SETS:
+            base = PARAMETER_SETS[named]
+        else:
+            known = ", ".join(sorted(PARAMETER_SETS))
+            problems.append(f"set: {quoted(named)} is not a known parameter set ({known})")
     for name, entry in data.items():
         where = key(str(name))
         if name in _TOP_KEYS:

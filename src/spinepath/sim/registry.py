@@ -25,7 +25,9 @@ __all__ = [
     "HISTORIES",
     "decision_drugs",
     "decision_nerves",
+    "decision_segments",
     "decision_series",
+    "decision_side",
     "decision_urgent",
     "nerve_code",
 ]
@@ -67,6 +69,22 @@ def decision_nerves() -> I64:
         return nerve_code(n.root, n.side) if n is not None else -1
 
     return _lookup("nerve", nerve)
+
+
+def decision_segments() -> I64:
+    """Per decision: a bit mask of the segments its action targets (bit i: ``Segment`` number
+    i in declaration order, C2-3 first); 0 for actions without segments."""
+    from spinepath.anatomy import Segment
+
+    order = {segment: i for i, segment in enumerate(Segment)}
+    return _lookup("segments", lambda d: sum(1 << order[s] for s in d.action.segments))
+
+
+def decision_side() -> I64:
+    """Per decision: the side its action targets (0 left, 1 right, 2 bilateral, 3 central), or
+    -1."""
+    sides = (Side.LEFT, Side.RIGHT, Side.BILATERAL, Side.CENTRAL)
+    return _lookup("side", lambda d: -1 if d.action.side is None else sides.index(d.action.side))
 
 
 def decision_series() -> I64:

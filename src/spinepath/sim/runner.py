@@ -27,7 +27,7 @@ from spinepath.sim._extras import MissingExtra
 from spinepath.sim.cohort import DEFAULT_COHORT, Cohort
 from spinepath.sim.kernel import ENGINES, ChunkResult, RunSpec, run_chunk
 from spinepath.sim.oracles import FastPathMismatch
-from spinepath.sim.parameters import DEFAULT_PARAMETERS, Parameters
+from spinepath.sim.parameters import DEFAULT_PARAMETERS, Parameters, parameter_set
 from spinepath.sim.policies import Policy, PolicyFunction, resolve_policy
 from spinepath.sim.results import Results
 
@@ -98,7 +98,7 @@ def simulate(
     policy: str | Policy | PolicyFunction = "engine",
     profile: str | Profile = CONSENSUS_2022.name,
     cohort: Cohort | None = None,
-    parameters: Parameters | None = None,
+    parameters: Parameters | str | None = None,
     horizon_days: int = 730,
     executor: Executor | None = None,
     chunk_size: int | None = None,
@@ -107,6 +107,7 @@ def simulate(
     max_steps: int = 200,
     verify: int = 16,
     progress: bool | Progress | None = None,
+    facet_sessions: bool = True,
 ) -> Results:
     """Simulate ``n`` patients entering the pathway after a failed CESI.
 
@@ -129,8 +130,14 @@ def simulate(
     (tqdm) advanced as each chunk finishes, here or on the executor (chunks are then smaller
     when ``chunk_size`` is not given); a function ``progress(done, n)`` is called instead.
     ``cohort`` and ``parameters`` default to :data:`DEFAULT_COHORT` and
-    :data:`DEFAULT_PARAMETERS`. Results depend only on the parameters, policy, profile,
-    cohort, seed, n and horizon, never on the chunking or the executor.
+    :data:`DEFAULT_PARAMETERS`; ``parameters`` may name a set of
+    :data:`~spinepath.sim.PARAMETER_SETS` (``"macvicar-2012"``). Results depend only on the
+    parameters, policy, profile, cohort, seed, n and horizon, never on the chunking or the
+    executor.
+
+    A medial branch block or RFA a policy chooses at one joint is carried out as a session at
+    every joint of the painful region where the engine allows it (as clinics bill and guidelines
+    describe; one session relieves the region's pain), unless ``facet_sessions=False``.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise InvalidValue("n", f"expected a non-negative whole number, got {n!r}")
@@ -143,6 +150,8 @@ def simulate(
             "horizon_days", f"expected a positive whole number, got {horizon_days!r}"
         )
     cohort = DEFAULT_COHORT if cohort is None else cohort
+    if isinstance(parameters, str):
+        parameters = parameter_set(parameters)
     parameters = DEFAULT_PARAMETERS if parameters is None else parameters
     bar: _Bar | None = None
     if progress is True:
@@ -166,6 +175,7 @@ def simulate(
         allow_overrides=allow_overrides,
         engine=engine,
         verify=verify,
+        facet_sessions=bool(facet_sessions),
     )
     parts: list[ChunkResult] = []
     done = 0
