@@ -11,6 +11,7 @@ surgery, how fast, with how many procedures, at what pain::
     results.patients            # one row per patient (pandas)
     results.kaplan_meier("surgery")
     results.record(17)          # patient 17's trajectory as a real PatientRecord
+    print(sim.validate(20_000))  # every published figure it cites: reproduced or not, and why
 
 Every simulated step goes through the pathway engine: the policy chooses from
 :func:`spinepath.assess`'s options and the choice must be legal. Results depend only on the
@@ -45,6 +46,7 @@ from spinepath.sim.files import (
     utilities_from_mapping,
 )
 from spinepath.sim.kernel import ENGINES
+from spinepath.sim.measures import Measurement, Observations
 from spinepath.sim.oracles import FastPathMismatch
 from spinepath.sim.parameters import (
     DEFAULT_PARAMETERS,
@@ -69,12 +71,15 @@ from spinepath.sim.psa import draw_parameters, psa
 from spinepath.sim.results import Results, Summary
 from spinepath.sim.runner import simulate
 from spinepath.sim.survival import kaplan_meier, median_time, survival_at
+from spinepath.sim.targets import TARGETS, Target
+from spinepath.sim.validation import ValidationReport, validate
 
 __all__ = [
     "DEFAULT_COHORT",
     "DEFAULT_PARAMETERS",
     "ENGINES",
     "POLICIES",
+    "TARGETS",
     "Beta",
     "Cohort",
     "Comparison",
@@ -85,16 +90,20 @@ __all__ = [
     "FastPathMismatch",
     "Gamma",
     "LogNormal",
+    "Measurement",
     "MissingExtra",
     "Normal",
+    "Observations",
     "Parameters",
     "Policy",
     "Presentation",
     "Results",
     "StepContext",
     "Summary",
+    "Target",
     "Uniform",
     "Utilities",
+    "ValidationReport",
     "cea",
     "ceac",
     "cohort_from_mapping",
@@ -128,4 +137,5 @@ __all__ = [
     "simulate_arms",
     "survival_at",
     "utilities_from_mapping",
+    "validate",
 ]
