@@ -160,3 +160,22 @@ def test_parameter_figures_in_the_text_are_the_defaults() -> None:
     ]
     for sentence in stated:
         assert sentence in text, sentence
+
+
+def test_defaults_and_messages_quoted_in_the_text_are_the_code_s() -> None:
+    import inspect
+
+    from spinepath import sim
+    from spinepath.errors import InvalidValue
+    from spinepath.sim.runner import DEFAULT_CHUNK_SIZE
+
+    text = " ".join(DOC.read_text().split())
+    for function in (sim.economics, sim.cea, sim.compare):
+        rate = inspect.signature(function).parameters["discount_rate"].default
+        assert f"({rate:.1%} a year by default)" in text, function.__name__
+    assert f"in a chunk of {DEFAULT_CHUNK_SIZE:,} (the default)" in text
+    with pytest.raises(InvalidValue) as error:
+        sim.Costs({"acfd": 15_000})
+    assert f"raises `InvalidValue: {error.value}`" in text
+    horizon = inspect.signature(sim.simulate).parameters["horizon_days"].default
+    assert _shown(DOC.read_text())["summary"].splitlines()[0].endswith(f", {horizon} days")

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from spinepath import sim
 from spinepath.errors import InvalidValue
 from spinepath.rules.profiles import Grade
 from spinepath.sim import targets as tg
@@ -262,16 +263,26 @@ def test_operations_wrong_level_and_segment_disease() -> None:
 
 
 def test_surgical_opinion_before_a_stimulator_trial() -> None:
-    obs = _observed(
-        [
-            {"patient": 0, "day": 10, "kind": "surgical_consultation"},
-            {"patient": 0, "day": 50, "kind": "spinal_cord_stimulator_trial"},
-            {"patient": 1, "day": 50, "kind": "spinal_cord_stimulator_trial"},
-            {"patient": 1, "day": 90, "kind": "surgical_consultation"},
-        ]
-    )
-    m = tg.scs_after_opinion(obs)
+    rows: list[dict[str, Any]] = [
+        {"patient": 0, "day": 10, "kind": "surgical_consultation"},
+        {"patient": 0, "day": 50, "kind": "spinal_cord_stimulator_trial"},
+        {"patient": 1, "day": 50, "kind": "spinal_cord_stimulator_trial"},
+        {"patient": 1, "day": 90, "kind": "surgical_consultation"},
+    ]
+    m = tg.scs_after_opinion(_observed(rows))
     assert (m.events, m.n) == (1, 2)
+    acdf = {"kind": "acdf", "segments": "C5-6", "success": True, "result_day": 140.0}
+    m = tg.scs_before_surgery(_observed([*rows, {**acdf, "patient": 1, "day": 100}]))
+    assert (m.events, m.n) == (1, 2)
+
+
+def test_a_target_out_of_range_fails_the_validation() -> None:
+    """End to end: stimulator trials that rarely work leave Levine's range, unexplained."""
+    worse = sim.DEFAULT_PARAMETERS.derive(scs_trial_success=0.2)
+    report = validate(3_000, parameters=worse, horizon=730, targets=["scs_trial_success"])
+    assert report.verdicts == (OUT_OF_RANGE,)
+    assert report.failures == ("scs_trial_success",)
+    assert report["scs_trial_success"].upper < 0.3
 
 
 # -- targets as values -----------------------------------------------------------------------------

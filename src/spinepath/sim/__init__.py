@@ -21,6 +21,8 @@ Needs the ``sim`` extra (numpy, pandas, pyarrow); :mod:`spinepath.sim.plot` need
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from spinepath.sim._extras import MissingExtra  # first: names the extra if numpy is missing
 from spinepath.sim.cea import (
     CostEffectiveness,
@@ -72,7 +74,9 @@ from spinepath.sim.results import Results, Summary
 from spinepath.sim.runner import simulate
 from spinepath.sim.survival import kaplan_meier, median_time, survival_at
 from spinepath.sim.targets import TARGETS, Target
-from spinepath.sim.validation import ValidationReport, validate
+
+if TYPE_CHECKING:
+    from spinepath.sim.validation import ValidationReport, validate
 
 __all__ = [
     "DEFAULT_COHORT",
@@ -139,3 +143,13 @@ __all__ = [
     "utilities_from_mapping",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # imported when first asked for, so that ``python -m spinepath.sim.validation`` (which
+    # regenerates the validation page) does not find its own module already imported
+    if name in ("ValidationReport", "validate"):
+        from spinepath.sim import validation
+
+        return getattr(validation, name)
+    raise AttributeError(f"module 'spinepath.sim' has no attribute {name!r}")

@@ -364,6 +364,14 @@ def scs_after_opinion(obs: Observations) -> Measurement:
     return share((seen < trials["day"]).to_numpy())
 
 
+def scs_before_surgery(obs: Observations) -> Measurement:
+    trials = obs.kind("spinal_cord_stimulator_trial")
+    trials = trials[trials["nth"] == 1]
+    operated = _operations(obs).groupby("patient")["day"].min()
+    later = trials["patient"].map(operated)
+    return share((later > trials["day"]).to_numpy())
+
+
 def no_step_limit(obs: Observations) -> Measurement:
     return count(obs.patients["truncated"].to_numpy(), obs.n)
 
@@ -797,6 +805,23 @@ TARGETS: tuple[Target, ...] = (
         basis="trajectory check: at least 90% (ours)",
         hard=True,
         explained="stimulator trials come before any surgical opinion; " + RECALIBRATE,
+    ),
+    Target(
+        id="scs_before_surgery",
+        figure="a stimulator trial comes after surgery was tried or judged unsuitable",
+        source="Medicare NCD 160.7; ASRA SCS guideline, Shanthanna et al. 2023",
+        grade=S,
+        endpoint="patients' first stimulator trial; counts: the patient has a cervical "
+        "operation later within the horizon (the trial came before an operation still to come)",
+        measure=scs_before_surgery,
+        unit="share",
+        low=0.0,
+        high=0.10,
+        basis="trajectory check: at most 10% (ours: a new deficit may still call for an "
+        "operation after a trial)",
+        hard=True,
+        explained="after a surgical opinion, stimulator trials come before the operation the "
+        "patient then has (about 92% of trials within five years); " + RECALIBRATE,
     ),
     Target(
         id="no_step_limit",
