@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from spinepath._checks import is_a, optional, text
+from spinepath.anatomy import Segment
 from spinepath.errors import InvalidValue
 from spinepath.rules.profiles import Grade
 from spinepath.sim.measures import (
@@ -323,15 +324,15 @@ def _targets(ops: pd.DataFrame) -> zip[tuple[str, str | None, str]]:
     return zip(ops["segments"], ops["side"], ops["true_nerve"], strict=True)
 
 
+_EXITING = {str(s): str(s.exiting_root) for s in Segment}
+"""The root exiting at each segment (``C5-6``: ``C6``)."""
+
+
 def _covers(segments: str, side: str | None, nerve: str) -> bool:
     """Whether an operation at ``segments`` (and ``side``, for a foraminotomy) decompresses
     ``nerve`` (``left C6``: the root exiting at C5-6)."""
     nerve_side, root = nerve.split(" ")
-    level = int(root[1:])
-    exits = {f"C{level - 1}-{level}" if level <= 8 else ""}
-    if level == 8:
-        exits = {"C7-T1"}
-    at_level = any(s in exits for s in segments.split(" "))
+    at_level = any(_EXITING.get(s) == root for s in segments.split(" "))
     return at_level and (side is None or side in (nerve_side, "bilateral"))
 
 
