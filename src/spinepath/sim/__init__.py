@@ -11,6 +11,7 @@ surgery, how fast, with how many procedures, at what pain::
     results.patients            # one row per patient (pandas)
     results.kaplan_meier("surgery")
     results.record(17)          # patient 17's trajectory as a real PatientRecord
+    print(sim.validate(20_000))  # every published figure it cites: reproduced or not, and why
 
 Every simulated step goes through the pathway engine: the policy chooses from
 :func:`spinepath.assess`'s options and the choice must be legal. Results depend only on the
@@ -19,6 +20,8 @@ Needs the ``sim`` extra (numpy, pandas, pyarrow); :mod:`spinepath.sim.plot` need
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from spinepath.sim._extras import MissingExtra  # first: names the extra if numpy is missing
 from spinepath.sim.cea import (
@@ -45,6 +48,7 @@ from spinepath.sim.files import (
     utilities_from_mapping,
 )
 from spinepath.sim.kernel import ENGINES
+from spinepath.sim.measures import Measurement, Observations
 from spinepath.sim.oracles import FastPathMismatch
 from spinepath.sim.parameters import (
     DEFAULT_PARAMETERS,
@@ -71,6 +75,10 @@ from spinepath.sim.psa import draw_parameters, psa
 from spinepath.sim.results import Results, Summary
 from spinepath.sim.runner import simulate
 from spinepath.sim.survival import kaplan_meier, median_time, survival_at
+from spinepath.sim.targets import TARGETS, Target
+
+if TYPE_CHECKING:
+    from spinepath.sim.validation import ValidationReport, validate
 
 __all__ = [
     "DEFAULT_COHORT",
@@ -78,6 +86,7 @@ __all__ = [
     "ENGINES",
     "PARAMETER_SETS",
     "POLICIES",
+    "TARGETS",
     "Beta",
     "Cohort",
     "Comparison",
@@ -88,16 +97,20 @@ __all__ = [
     "FastPathMismatch",
     "Gamma",
     "LogNormal",
+    "Measurement",
     "MissingExtra",
     "Normal",
+    "Observations",
     "Parameters",
     "Policy",
     "Presentation",
     "Results",
     "StepContext",
     "Summary",
+    "Target",
     "Uniform",
     "Utilities",
+    "ValidationReport",
     "cea",
     "ceac",
     "cohort_from_mapping",
@@ -132,4 +145,15 @@ __all__ = [
     "simulate_arms",
     "survival_at",
     "utilities_from_mapping",
+    "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # imported when first asked for, so that ``python -m spinepath.sim.validation`` (which
+    # regenerates the validation page) does not find its own module already imported
+    if name in ("ValidationReport", "validate"):
+        from spinepath.sim import validation
+
+        return getattr(validation, name)
+    raise AttributeError(f"module 'spinepath.sim' has no attribute {name!r}")
