@@ -153,7 +153,8 @@ def test_an_illegal_event_raises_listing_every_failed_precondition() -> None:
     assert [str(r) for r in failed] == [
         "S6: needs one of 2 alternatives, neither holds: [no positive MBB at C5-6 right (this "
         "profile needs >=80% relief on 2 comparative blocks); or no earlier RFA at C5-6 right]",
-        "S6: bleeding risk (anticoagulation or bleeding disorder)",
+        "SF1: anticoagulated (health factors) with no anticoagulant named: record the drug and "
+        "a hold of its interval before an intermediate-risk procedure",
     ]
     with pytest.raises(IllegalTransition) as raised:
         apply(record, rfa, STRICT_PAYER)
