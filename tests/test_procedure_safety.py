@@ -428,11 +428,17 @@ def test_sf5_surgery_declined_is_not_offered_again_and_the_alternatives_move_up(
         id="acdf-next", date=declined.day(97), segments=(Segment.C5_6,)
     )
     assert check(declined.record, event) == ()  # still legal if they change their mind
-    # the stimulator is next where the pathway allows it: a psychological evaluation first
-    blocked(a, Do.scs_trial(), "SF6", "no psychological evaluation recorded")
+    # the stimulator is next where the pathway allows it, a psychological evaluation first:
+    # asked for in a note (consensus), required before the trial (strict payer)
+    recommended(a, Do.scs_trial(), "S10")
+    assert any("no psychological evaluation recorded" in note for note in a.notes)
+    payer = assess(declined.record, STRICT_PAYER)
+    blocked(payer, Do.scs_trial(), "SF6", "this profile needs one before an SCS trial")
     evaluated = declined.psych(97)
     b = assess(evaluated.record)
     recommended(b, Do.scs_trial(), "S10")
+    recommended(assess(evaluated.record, STRICT_PAYER), Do.scs_trial(), "S10")
+    assert not any("psychological evaluation" in note for note in b.notes)
     assert option(b, Do.discharge()).status is Status.ALLOWED
     # once the stimulator trial failed too, the patient is discharged with a plan
     tried = evaluated.scs_trial(100).outcome(pain_before=8, pain_after=7, relief=10, day=107)
@@ -446,7 +452,7 @@ def test_sf5_surgery_declined_is_not_offered_again_and_the_alternatives_move_up(
 # -- SF6: psychological evaluation -----------------------------------------------------------------
 
 
-def test_sf6_an_unsuitable_evaluation_blocks_the_trial_and_the_switch_turns_it_off() -> None:
+def test_sf6_an_unsuitable_evaluation_blocks_the_trial_and_a_switch_requires_one() -> None:
     candidate = _surgical_candidate().psych(96, suitable=False)
     blocked(
         assess(candidate.record),
@@ -454,9 +460,14 @@ def test_sf6_an_unsuitable_evaluation_blocks_the_trial_and_the_switch_turns_it_o
         "SF6",
         "psychological evaluation 2024-04-13: not suitable for stimulation",
     )
-    off = CONSENSUS_2022.derive("no-psych", scs_psychological_evaluation=False)
+    blocked(assess(candidate.record, STRICT_PAYER), Do.scs_trial(), "SF6", "not suitable")
+    # the switch: the strict payer profile requires a recorded evaluation, the consensus not
+    assert STRICT_PAYER.scs_psychological_evaluation.value is True
+    assert CONSENSUS_2022.scs_psychological_evaluation.value is False
     plain = _surgical_candidate()
-    assert option(assess(plain.record, off), Do.scs_trial()).status is not Status.BLOCKED
+    assert option(assess(plain.record), Do.scs_trial()).status is not Status.BLOCKED
+    required = CONSENSUS_2022.derive("psych", scs_psychological_evaluation=True)
+    blocked(assess(plain.record, required), Do.scs_trial(), "SF6", "no psychological evaluation")
 
 
 # -- SF7: cumulative steroid -----------------------------------------------------------------------

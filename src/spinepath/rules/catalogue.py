@@ -177,8 +177,10 @@ SAFETY_RULES: tuple[Rule, ...] = (
         title="Psychological evaluation before a stimulator trial",
         actions=(K.SPINAL_CORD_STIMULATOR_TRIAL,),
         requires=F("psychological_evaluation_ok"),
-        rationale="A spinal cord stimulator trial needs a psychological evaluation that found "
-        "the patient suitable (a profile switch).",
+        rationale="A psychological evaluation comes before a spinal cord stimulator trial: one "
+        "that found the patient unsuitable blocks the trial, and a profile can require a "
+        "recorded evaluation that found them suitable (the strict payer profile does; the "
+        "consensus profile asks for one in a note).",
         citation="Medicare NCD 160.7; Shanthanna et al., RAPM 2023 (SCS guideline)",
     ),
     Rule(

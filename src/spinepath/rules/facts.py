@@ -992,33 +992,38 @@ def _surgery_declined_on(f: Facts) -> str:
     return max(days).isoformat() if days else "no date"
 
 
+def _psychology_why(f: Facts) -> str:
+    d = f.state.decisions
+    if d.psychology is None or d.psychology_on is None:
+        if f.profile.scs_psychological_evaluation.value:
+            return (
+                "no psychological evaluation recorded (this profile needs one before an SCS trial)"
+            )
+        return "no psychological evaluation recorded (this profile does not require one)"
+    found = "suitable" if d.psychology else "not suitable"
+    return f"psychological evaluation {d.psychology_on.isoformat()}: {found} for stimulation"
+
+
 @_fact(
     "psychological_evaluation_ok",
-    "a psychological evaluation found the patient suitable for stimulation, or the profile "
-    "does not require one (SF6)",
+    "no psychological evaluation found the patient unsuitable for stimulation, and one that "
+    "found them suitable is recorded where the profile requires it (SF6)",
     "{why}",
     "{why}",
     detail=lambda f, _: {"why": _psychology_why(f)},
 )
 def _psychological_evaluation_ok(f: Facts, _: Action) -> bool:
-    if not f.profile.scs_psychological_evaluation.value:
-        return True
-    return f.state.decisions.psychology is True
-
-
-def _psychology_why(f: Facts) -> str:
-    d = f.state.decisions
-    if not f.profile.scs_psychological_evaluation.value:
-        return "this profile requires no psychological evaluation"
-    if d.psychology is None or d.psychology_on is None:
-        return "no psychological evaluation recorded (needed before an SCS trial)"
-    found = "suitable" if d.psychology else "not suitable"
-    return f"psychological evaluation {d.psychology_on.isoformat()}: {found} for stimulation"
+    psychology = f.state.decisions.psychology
+    if psychology is None:
+        return not f.profile.scs_psychological_evaluation.value
+    return psychology
 
 
 def _steroid_total(f: Facts) -> tuple[float, int]:
     s = f.state.steroids
-    total = sum(mg for mg, day in s.given if (f.as_of - day).days < YEAR_DAYS)
+    total = sum(
+        mg for mg, day in zip(s.doses, s.dosed_on, strict=True) if (f.as_of - day).days < YEAR_DAYS
+    )
     return total, f.within(s.undosed, YEAR_DAYS)
 
 
@@ -1827,4 +1832,23 @@ def _diabetes_counselling(f: Facts) -> str | None:
     return (
         "diabetes recorded: counsel on glucose monitoring before a steroid injection (a "
         "corticosteroid raises blood glucose for days after it) (SF4)"
+    )
+
+
+@_note
+def _psychological_evaluation_due(f: Facts) -> str | None:
+    state = f.state
+    care = state.care
+    if (
+        state.decisions.psychology is not None
+        or f.profile.scs_psychological_evaluation.value
+        or not state.outcomes.blocks_failed
+        or care.scs_trial
+        or care.scs_implanted
+    ):
+        return None
+    return (
+        "no psychological evaluation recorded: record one before a spinal cord stimulator trial "
+        "(SF6; Medicare NCD 160.7 requires it, and an evaluation that finds the patient "
+        "unsuitable blocks the trial)"
     )

@@ -705,11 +705,12 @@ CONSENSUS_2022 = Profile(
         A,
     ),
     scs_psychological_evaluation=_fig(
-        True,
+        False,
         "yes/no",
-        "Medicare NCD 160.7; Shanthanna et al., RAPM 2023 (psychological evaluation before an "
-        "SCS trial)",
-        S,
+        "the consensus does not make a recorded evaluation a precondition: a note asks for one "
+        "(Shanthanna et al., RAPM 2023), and an evaluation that found the patient unsuitable "
+        "blocks the trial",
+        A,
     ),
     steroid_equivalents=_STEROIDS,
     steroid_max_per_12_months=_fig(
@@ -744,6 +745,12 @@ STRICT_PAYER = CONSENSUS_2022.derive(
     ),
     repeat_rfa_min_interval_days=_fig(183, "days", MEDICARE_FACET + " (6 months)", S),
     rfa_max_per_12_months=_fig(2, "per region", MEDICARE_FACET, S),
+    scs_psychological_evaluation=_fig(
+        True,
+        "yes/no",
+        "Medicare NCD 160.7 (psychological evaluation before a stimulator trial)",
+        S,
+    ),
     surgery_min_arm_pain=_fig(4, "NRS 0-10", FUSION_LCD + " (VAS >=4 for >=12 weeks)", R),
     surgery_graded_compression=_fig(
         True,

@@ -316,11 +316,13 @@ class Decisions:
 @attrs.frozen(cache_hash=True)
 class Steroids:
     """Corticosteroid injected (CESIs and SNRBs with steroid), as methylprednisolone-equivalent
-    mg per day given, and the latest glucose results (SF4, SF7)."""
+    mg per day given (``doses[i]`` on ``dosed_on[i]``), and the latest glucose results (SF4,
+    SF7)."""
 
     hba1c_high: bool = False
     glucose_high: bool = False
-    given: tuple[tuple[float, dt.date], ...] = _date((), YEAR_DAYS)
+    doses: tuple[float, ...] = ()
+    dosed_on: tuple[dt.date, ...] = _date((), YEAR_DAYS)
     undosed: tuple[dt.date, ...] = _date((), YEAR_DAYS)
     hba1c: tuple[float, dt.date] | None = _note()
     glucose: tuple[float, dt.date] | None = _note()
@@ -1085,7 +1087,7 @@ def _steroid_given(state: FactState, steroid: str, dose: float | None, day: dt.d
     if dose is None:
         return _evolve(s, undosed=(*s.undosed, day))
     factor: float = state.profile.steroid_equivalents[steroid].value
-    return _evolve(s, given=(*s.given, (dose * factor, day)))
+    return _evolve(s, doses=(*s.doses, dose * factor), dosed_on=(*s.dosed_on, day))
 
 
 @_folds(SelectiveNerveRootBlock)
