@@ -1842,10 +1842,10 @@ def _psychological_evaluation_due(f: Facts) -> str | None:
     if (
         state.decisions.psychology is not None
         or f.profile.scs_psychological_evaluation.value
-        or not state.outcomes.blocks_failed
         or care.scs_trial
         or care.scs_implanted
-    ):
+        or not all(f.general[n] for n in ("blocks_failed", "surgery_considered", "radicular_pain"))
+    ):  # only when a stimulator trial is in view (S10)
         return None
     return (
         "no psychological evaluation recorded: record one before a spinal cord stimulator trial "
