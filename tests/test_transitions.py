@@ -34,11 +34,17 @@ from spinepath import (
 )
 from spinepath.anatomy import Segment, Side
 from spinepath.model import (
+    Antithrombotic,
+    AntithromboticUse,
     ClinicalVisit,
+    Decision,
+    DrugStatus,
     Event,
     HealthFactors,
     HealthUpdate,
     ImagingStudy,
+    LabResult,
+    LabTest,
     Modality,
     Outcome,
     OutcomeReport,
@@ -47,7 +53,10 @@ from spinepath.model import (
     PhysicalTherapyCourse,
     PhysicalTherapyFocus,
     PostureAssessment,
+    PsychologicalEvaluation,
     RadiofrequencyAblation,
+    SeriousPathologyScreen,
+    SharedDecision,
     Symptoms,
     VisitPurpose,
 )
@@ -224,6 +233,15 @@ def _non_actions(record: PatientRecord, day: dt.date) -> list[Event]:
         HealthUpdate(id="health-9", date=day, health=HealthFactors(anticoagulated=True)),
         ClinicalVisit(id="visit-9", date=day, purpose=VisitPurpose.FOLLOW_UP, symptoms=SYMPTOMS),
         PhysicalTherapyCourse(id="pt-9", date=day, focus=(PhysicalTherapyFocus.GENERAL,)),
+        AntithromboticUse(
+            id="drug-9", date=day, drug=Antithrombotic.APIXABAN, status=DrugStatus.TAKING
+        ),
+        SeriousPathologyScreen(id="screen-9", date=day, fever=True),
+        LabResult(id="lab-9", date=day, test=LabTest.GLUCOSE, value=350),
+        PsychologicalEvaluation(id="psych-9", date=day, suitable=False),
+        SharedDecision(
+            id="decision-9", date=day, options=(ActionKind.CESI,), decision=Decision.DECLINED
+        ),
     ] + (
         []
         if record.outcome_of(cesi_id) is not None
