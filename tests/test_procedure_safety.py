@@ -41,11 +41,17 @@ from spinepath.model import (
     AntithromboticUse,
     Approach,
     CervicalEpiduralSteroidInjection,
+    Decision,
     DrugStatus,
     GreaterOccipitalNerveBlock,
     HealthFactors,
+    ImagingStudy,
     Modality,
     PatientRecord,
+    SeriousPathologyScreen,
+    SharedDecision,
+    SurgicalConsultation,
+    Urgency,
 )
 from spinepath.pathway import Status, make_event
 from spinepath.rules.actions import Action, ActionKind
@@ -598,3 +604,67 @@ def test_the_safety_events_round_trip_through_json_and_a_fhir_bundle() -> None:
     assert kinds == ["MedicationStatement", "MedicationStatement", *["Observation"] * 4]
     assert bundle["entry"][-5]["resource"]["status"] == "on-hold"
     assert fhir.bundle_to_record(bundle) == record
+
+
+def _declined_kinds(record: PatientRecord, as_of: dt.date) -> set[ActionKind]:
+    """The option kinds whose latest shared decision on or before ``as_of`` is a refusal."""
+    latest: dict[ActionKind, Decision] = {}
+    for event in record.events:
+        if isinstance(event, SharedDecision) and event.date <= as_of:
+            latest.update(dict.fromkeys(event.options, event.decision))
+    return {kind for kind, decision in latest.items() if decision is Decision.DECLINED}
+
+
+def _screen_unanswered(record: PatientRecord, as_of: dt.date) -> bool:
+    """A positive serious-pathology screen with no cross-sectional study, urgent consultation
+    or later screen after it (read from the events)."""
+    unanswered = False
+    for event in record.events:
+        if event.date > as_of:
+            break
+        if isinstance(event, SeriousPathologyScreen):
+            unanswered = event.positive
+        elif (isinstance(event, ImagingStudy) and event.modality is not Modality.XRAY) or (
+            isinstance(event, SurgicalConsultation) and event.urgency is Urgency.URGENT
+        ):
+            unanswered = False
+    return unanswered
+
+
+@st.composite
+def _decided(draw: st.DrawFn) -> tuple[PatientRecord, Profile, dt.date]:
+    """A legal history, then shared decisions, screens, studies and consultations over the
+    following days, and a day to judge it on."""
+    record = draw(sps.patient_records(max_events=20))
+    profile = draw(st.sampled_from((CONSENSUS_2022, STRICT_PAYER)))
+    day = record.last_date or record.patient.birth_date
+    kinds = (
+        sps.shared_decisions,
+        sps.shared_decisions,
+        sps.serious_pathology_screens,
+        sps.imaging_studies,
+        sps.surgical_consultations,
+    )
+    for n in range(draw(st.integers(0, 4))):
+        day += dt.timedelta(days=draw(st.integers(0, 6)))
+        record = record.add(draw(draw(st.sampled_from(kinds))(id=f"added-{n}", date=day)))
+    return record, profile, day + dt.timedelta(days=draw(st.integers(0, 30)))
+
+
+@pytest.mark.safety
+@given(_decided())
+def test_declined_options_and_unanswered_screens_hold_over_generated_histories(
+    case: tuple[PatientRecord, Profile, dt.date],
+) -> None:
+    record, profile, as_of = case
+    assessment = assess(record, profile, as_of)
+    declined = _declined_kinds(record, as_of)
+    for found in assessment.recommended:
+        assert found.action.kind not in declined, str(found.action)
+    for found in (*assessment.allowed, *assessment.blocked):
+        if found.action.kind in declined and found.status is Status.BLOCKED:
+            assert any(r.rule != "SF5" for r in found.failed)  # a decline never blocks
+    if _screen_unanswered(record, as_of):
+        for found in (*assessment.recommended, *assessment.allowed):
+            assert found.action.kind not in NEEDLE, str(found.action)
+            assert found.action.kind is not ActionKind.DISCHARGE
