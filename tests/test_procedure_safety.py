@@ -43,6 +43,7 @@ from spinepath.model import (
     CervicalEpiduralSteroidInjection,
     Decision,
     DrugStatus,
+    Event,
     GreaterOccipitalNerveBlock,
     HealthFactors,
     ImagingStudy,
@@ -638,16 +639,17 @@ def _decided(draw: st.DrawFn) -> tuple[PatientRecord, Profile, dt.date]:
     record = draw(sps.patient_records(max_events=20))
     profile = draw(st.sampled_from((CONSENSUS_2022, STRICT_PAYER)))
     day = record.last_date or record.patient.birth_date
-    kinds = (
-        sps.shared_decisions,
-        sps.shared_decisions,
-        sps.serious_pathology_screens,
-        sps.imaging_studies,
-        sps.surgical_consultations,
-    )
     for n in range(draw(st.integers(0, 4))):
         day += dt.timedelta(days=draw(st.integers(0, 6)))
-        record = record.add(draw(draw(st.sampled_from(kinds))(id=f"added-{n}", date=day)))
+        ident = f"added-{n}"
+        added: st.SearchStrategy[Event] = st.one_of(
+            sps.shared_decisions(id=ident, date=day),
+            sps.shared_decisions(id=ident, date=day),
+            sps.serious_pathology_screens(id=ident, date=day),
+            sps.imaging_studies(id=ident, date=day),
+            sps.surgical_consultations(id=ident, date=day),
+        )
+        record = record.add(draw(added))
     return record, profile, day + dt.timedelta(days=draw(st.integers(0, 30)))
 
 
