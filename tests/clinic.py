@@ -26,13 +26,17 @@ import attrs
 from spinepath.anatomy import NerveRoot, Segment, Side, SpinalNerve, parse_segment
 from spinepath.model import (
     AnteriorCervicalDiscectomyFusion,
+    Antithrombotic,
+    AntithromboticUse,
     Approach,
     CentralStenosis,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
+    Decision,
     Discharge,
     DischargeReason,
     DiscHerniation,
+    DrugStatus,
     Event,
     FacetArthropathy,
     ForaminalStenosis,
@@ -48,6 +52,8 @@ from spinepath.model import (
     Instability,
     InstabilityKind,
     Intervention,
+    LabResult,
+    LabTest,
     MedialBranchBlock,
     Medication,
     MedicationTrial,
@@ -66,6 +72,7 @@ from spinepath.model import (
     PosteriorLaminoforaminotomy,
     PostureAssessment,
     PostureReview,
+    PsychologicalEvaluation,
     QualityOfLifeImpact,
     RadiofrequencyAblation,
     RegenerativeKind,
@@ -73,7 +80,9 @@ from spinepath.model import (
     SelectiveNerveRootBlock,
     SensoryChange,
     SensoryFinding,
+    SeriousPathologyScreen,
     Sex,
+    SharedDecision,
     SpinalCordStimulatorImplant,
     SpinalCordStimulatorTrial,
     StenosisGrade,
@@ -375,6 +384,52 @@ class Clinic:
         health = attrs.evolve(self.health, **factors)
         return self.add(HealthUpdate(id=self._id("health"), date=self.day(day), health=health))
 
+    # -- safety and shared decisions ----------------------------------------------------------
+    def antithrombotic(
+        self, day: int, drug: str, status: str = "taking", *, dose_mg: float | None = None
+    ) -> Clinic:
+        """An anticoagulant or antiplatelet drug taken, held or stopped from ``day`` (SF1)."""
+        return self.add(
+            AntithromboticUse(
+                id=self._id("drug"),
+                date=self.day(day),
+                drug=Antithrombotic(drug),
+                status=DrugStatus(status),
+                daily_dose_mg=dose_mg,
+            )
+        )
+
+    def screen(self, day: int, **items: bool | None) -> Clinic:
+        """A serious spinal pathology screen (SF2); items not given were asked and absent."""
+        answers: dict[str, Any] = dict.fromkeys(SeriousPathologyScreen.ITEMS, False)
+        answers.update(items)
+        return self.add(
+            SeriousPathologyScreen(id=self._id("screen"), date=self.day(day), **answers)
+        )
+
+    def decide(self, day: int, decision: str, *options: str) -> Clinic:
+        """A shared decision: the patient consented to or declined ``options`` (SF5)."""
+        return self.add(
+            SharedDecision(
+                id=self._id("decision"),
+                date=self.day(day),
+                options=tuple(ActionKind(o) for o in options),
+                decision=Decision(decision),
+            )
+        )
+
+    def psych(self, day: int, *, suitable: bool = True) -> Clinic:
+        """A psychological evaluation before a stimulator trial (SF6)."""
+        return self.add(
+            PsychologicalEvaluation(id=self._id("psych"), date=self.day(day), suitable=suitable)
+        )
+
+    def lab(self, day: int, test: str, value: float) -> Clinic:
+        """An HbA1c (%) or glucose (mg/dL) result (SF4)."""
+        return self.add(
+            LabResult(id=self._id("lab"), date=self.day(day), test=LabTest(test), value=value)
+        )
+
     # -- imaging --------------------------------------------------------------------------------
     def study(self, day: int, modality: str, *findings: ImagingFinding) -> Clinic:
         return self.add(
@@ -402,7 +457,15 @@ class Clinic:
 
     # -- interventions --------------------------------------------------------------------------
     def cesi(
-        self, day: int, approach: str, segment: str, side: str, *, override: Override | None = None
+        self,
+        day: int,
+        approach: str,
+        segment: str,
+        side: str,
+        *,
+        override: Override | None = None,
+        steroid: str = "dexamethasone",
+        steroid_mg: float | None = None,
     ) -> Clinic:
         return self.add(
             CervicalEpiduralSteroidInjection(
@@ -412,6 +475,8 @@ class Clinic:
                 segment=parse_segment(segment),
                 side=Side(side),
                 override=override,
+                steroid=Steroid(steroid),
+                steroid_dose_mg=steroid_mg,
             )
         )
 

@@ -55,7 +55,7 @@ def test_json_output_is_a_document_with_all_three_classes(
     assert result["status"] == "assessed"
     assert "patient" not in result  # no identifiers in output (issue 13)
     document = result["assessment"]
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert document["profile"] == "strict-payer"
     assert document["phase"] == {"code": "re_evaluation", "label": "Re-evaluation"}
     ranks = [o["rank"] for o in document["recommended"]]

@@ -71,6 +71,8 @@ def _shown(value: object) -> str:
     """A figure's value as the page shows it: ``>=50``, ``none``, ``7.5``, ``2``."""
     if value is None:
         return "none"
+    if isinstance(value, tuple):  # procedures (contrast, consent): listed, or none
+        return ", ".join(map(str, value)) or "none"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

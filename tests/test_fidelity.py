@@ -218,11 +218,13 @@ def test_item1_adequate_relief_now_reads_the_latest_follow_up() -> None:
 
 
 def _failed_rfa_candidate() -> Clinic:
-    """Right facet pain with a positive medial branch block at C5-6."""
+    """Right facet pain with a positive medial branch block at C5-6 (and a psychological
+    evaluation that found the patient suitable for stimulation, SF6)."""
     return (
         right_facet_pain()
         .mbb(70, "C5-6", side="right")
         .outcome(pain_before=7, pain_after=1, relief=85, concordant=True)
+        .psych(71)
     )
 
 
@@ -496,6 +498,7 @@ def _radicular_blocks_failed() -> Clinic:
         .outcome(pain_before=7, pain_after=1, relief=85, concordant=True, day=60)
         .cesi(80, "transforaminal", "C5-6", "left")
         .outcome(pain_before=7, pain_after=6, relief=10, day=110)
+        .psych(110)
     )
 
 

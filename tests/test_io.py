@@ -153,7 +153,7 @@ def _enums() -> list[type[enum.Enum]]:
 def test_enums_round_trip_by_value(cls: type[enum.Enum]) -> None:
     for member in cls:
         text = dumps(member)
-        assert json.loads(text) == {"schema_version": 2, "value": member.value}
+        assert json.loads(text) == {"schema_version": 3, "value": member.value}
         assert loads(text, cls) is member
 
 
@@ -169,7 +169,7 @@ def test_a_date_round_trips_as_a_value_document() -> None:
 def test_record_document_format() -> None:
     data = document()
     assert list(data) == ["schema_version", "patient", "events"]
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert data["patient"]["birth_date"] == "1968-04-12"
     assert data["patient"]["sex"] == "female"
     kinds = [e["kind"] for e in data["events"]]
@@ -187,10 +187,10 @@ def test_record_document_format() -> None:
 
 def test_every_document_has_a_schema_version() -> None:
     outcome = json.loads(dumps(Outcome(pain_before=3, pain_after=1)))
-    assert outcome["schema_version"] == 2
+    assert outcome["schema_version"] == 3
     assert outcome["pain_before"] == 3
     event = json.loads(dumps(small_record().events[2]))
-    assert event["schema_version"] == 2
+    assert event["schema_version"] == 3
     assert event["kind"] == "cesi"
 
 
@@ -205,7 +205,7 @@ def test_unstructure_gives_plain_json_values() -> None:
 
 def test_dumps_indent() -> None:
     assert "\n" not in dumps(Outcome(pain_before=3, pain_after=1), indent=None)
-    assert dumps(Outcome(pain_before=3, pain_after=1)).startswith('{\n  "schema_version": 2')
+    assert dumps(Outcome(pain_before=3, pain_after=1)).startswith('{\n  "schema_version": 3')
 
 
 def test_public_exports() -> None:
@@ -246,7 +246,9 @@ def test_every_problem_is_listed_with_its_path() -> None:
     assert problems[0] == "patient.nickname: unknown field"
     assert problems[1] == "patient.birth_date: expected a date as YYYY-MM-DD, got 12"
     assert problems[2].startswith("events[0].findings[0].zone: 'lateral' is not one of 'central'")
-    assert problems[3].startswith("events[1].kind: 'foo' is not one of 'acdf', 'cesi',")
+    assert problems[3].startswith(
+        "events[1].kind: 'foo' is not one of 'acdf', 'antithrombotic_use', 'cesi',"
+    )
     assert "'surgical_consultation'" in problems[3]
     assert problems[4] == "events[2].date: required field is missing"
     assert problems[5] == "events[3].outcome.pain_after: 11 is above 10"
@@ -390,10 +392,10 @@ def test_messages_do_not_echo_free_text() -> None:
         ('{"schema_version": 1' + "0" * 40 + "}", "a 41-digit integer is too large"),
         ('{"schema_version": 1' + "0" * 5000 + "}", "a 5001-digit integer is too large"),
         ('{"a": 1, "a": 2}', "duplicate key 'a' in an object"),
-        ("{}", "schema_version: required field is missing (this release writes 2)"),
+        ("{}", "schema_version: required field is missing (this release writes 3)"),
         ('{"schema_version": "1"}', "schema_version: expected a whole number, got a string"),
         ('{"schema_version": true}', "schema_version: expected a whole number, got true"),
-        ('{"schema_version": 3}', "schema_version: 3 is newer than this release"),
+        ('{"schema_version": 4}', "schema_version: 4 is newer than this release"),
         ('{"schema_version": 0}', "schema_version: 0 is not a version"),
     ],
 )
@@ -450,9 +452,9 @@ def test_non_text_input() -> None:
 
 # -- migrations ---------------------------------------------------------------------------------
 def test_current_version_reads_without_migration() -> None:
-    assert mig.CURRENT_VERSION == 2
-    assert sorted(mig.MIGRATIONS) == [1]
-    assert mig.upgrade({"schema_version": 2, "a": 1}) == {"a": 1}
+    assert mig.CURRENT_VERSION == 3
+    assert sorted(mig.MIGRATIONS) == [1, 2]
+    assert mig.upgrade({"schema_version": 3, "a": 1}) == {"a": 1}
 
 
 def test_version_1_documents_read_as_version_2_with_one_follow_up_each() -> None:

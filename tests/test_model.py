@@ -108,7 +108,7 @@ class _Refused:
 # -- events and kinds ---------------------------------------------------------------------------
 def test_event_kinds_are_unique_and_named() -> None:
     kinds = [t.kind for t in EVENT_TYPES]
-    assert len(set(kinds)) == len(kinds) == 20
+    assert len(set(kinds)) == len(kinds) == 25
     assert "event" not in kinds
     assert all(issubclass(t, model.Intervention) for t in INTERVENTION_TYPES)
     assert CervicalEpiduralSteroidInjection in INTERVENTION_TYPES

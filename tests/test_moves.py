@@ -127,6 +127,7 @@ READY = (
     .outcome(pain_before=7, pain_after=0, relief=100, concordant=True)
     .gon(80, "left")
     .outcome(pain_before=7, pain_after=7, relief=0)
+    .psych(100)
     .scs_trial(100)
     .outcome(pain_before=7, pain_after=0, relief=100, day=107)
     .consult(120)

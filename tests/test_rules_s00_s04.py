@@ -149,12 +149,14 @@ def test_s0_epidural_injections_are_at_least_14_days_apart() -> None:
 
 
 def test_s0_no_epidural_injection_on_anticoagulants() -> None:
+    # the epidural is intermediate risk: an anticoagulant with no hold recorded blocks it (SF1)
     clinic = failed_cesi().health_update(50, anticoagulated=True)
     blocked(
         assess(clinic.record),
         REPEAT,
-        "S0",
-        "bleeding risk (anticoagulation or bleeding disorder)",
+        "SF1",
+        "anticoagulated (health factors) with no anticoagulant named: record the drug and a "
+        "hold of its interval before an intermediate-risk procedure",
     )
 
 

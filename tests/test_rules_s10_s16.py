@@ -32,14 +32,16 @@ C6_DEFICIT = exam(motor={"left C6": 4}, sensory={"left C6": "diminished"})
 
 
 def _failed_rfa() -> Clinic:
-    """Facet pain whose RFA, after a positive block, gave 20% relief."""
-    return (
+    """Facet pain whose RFA, after a positive block, gave 20% relief; a psychological
+    evaluation found the patient suitable for stimulation (SF6)."""
+    clinic = (
         right_facet_pain()
         .mbb(70, "C5-6", side="right")
         .outcome(pain_before=7, pain_after=1, relief=85, concordant=True)
         .rfa(84, "C5-6", side="right")
         .outcome(pain_before=7, pain_after=6, relief=20)
     )
+    return clinic.psych(clinic.last_day)
 
 
 def test_s10_scs_trial_blocked_until_blocks_failed() -> None:

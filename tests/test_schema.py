@@ -34,7 +34,7 @@ def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert SCHEMA["required"] == ["schema_version", "patient"]
-    assert SCHEMA["properties"]["schema_version"] == {"const": 2}
+    assert SCHEMA["properties"]["schema_version"] == {"const": 3}
 
 
 def test_every_object_forbids_unknown_properties() -> None:
@@ -91,7 +91,7 @@ def _set(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[
 @pytest.mark.parametrize(
     ("path", "value"),
     [
-        (("schema_version",), 3),
+        (("schema_version",), 4),
         (("patient", "nickname"), "Jo"),
         (("patient", "id"), "has space"),
         (("patient", "birth_date"), "12/04/1968"),

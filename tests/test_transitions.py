@@ -34,11 +34,17 @@ from spinepath import (
 )
 from spinepath.anatomy import Segment, Side
 from spinepath.model import (
+    Antithrombotic,
+    AntithromboticUse,
     ClinicalVisit,
+    Decision,
+    DrugStatus,
     Event,
     HealthFactors,
     HealthUpdate,
     ImagingStudy,
+    LabResult,
+    LabTest,
     Modality,
     Outcome,
     OutcomeReport,
@@ -47,7 +53,10 @@ from spinepath.model import (
     PhysicalTherapyCourse,
     PhysicalTherapyFocus,
     PostureAssessment,
+    PsychologicalEvaluation,
     RadiofrequencyAblation,
+    SeriousPathologyScreen,
+    SharedDecision,
     Symptoms,
     VisitPurpose,
 )
@@ -153,7 +162,8 @@ def test_an_illegal_event_raises_listing_every_failed_precondition() -> None:
     assert [str(r) for r in failed] == [
         "S6: needs one of 2 alternatives, neither holds: [no positive MBB at C5-6 right (this "
         "profile needs >=80% relief on 2 comparative blocks); or no earlier RFA at C5-6 right]",
-        "S6: bleeding risk (anticoagulation or bleeding disorder)",
+        "SF1: anticoagulated (health factors) with no anticoagulant named: record the drug and "
+        "a hold of its interval before an intermediate-risk procedure",
     ]
     with pytest.raises(IllegalTransition) as raised:
         apply(record, rfa, STRICT_PAYER)
@@ -223,6 +233,15 @@ def _non_actions(record: PatientRecord, day: dt.date) -> list[Event]:
         HealthUpdate(id="health-9", date=day, health=HealthFactors(anticoagulated=True)),
         ClinicalVisit(id="visit-9", date=day, purpose=VisitPurpose.FOLLOW_UP, symptoms=SYMPTOMS),
         PhysicalTherapyCourse(id="pt-9", date=day, focus=(PhysicalTherapyFocus.GENERAL,)),
+        AntithromboticUse(
+            id="drug-9", date=day, drug=Antithrombotic.APIXABAN, status=DrugStatus.TAKING
+        ),
+        SeriousPathologyScreen(id="screen-9", date=day, fever=True),
+        LabResult(id="lab-9", date=day, test=LabTest.GLUCOSE, value=350),
+        PsychologicalEvaluation(id="psych-9", date=day, suitable=False),
+        SharedDecision(
+            id="decision-9", date=day, options=(ActionKind.CESI,), decision=Decision.DECLINED
+        ),
     ] + (
         []
         if record.outcome_of(cesi_id) is not None

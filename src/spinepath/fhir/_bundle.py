@@ -36,16 +36,19 @@ from spinepath.io import dumps, loads
 from spinepath.io.jsontext import parse
 from spinepath.model import (
     AnteriorCervicalDiscectomyFusion,
+    AntithromboticUse,
     Approach,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
     Discharge,
+    DrugStatus,
     Event,
     GreaterOccipitalNerveBlock,
     HealthUpdate,
     ImagingOrder,
     ImagingStudy,
     Intervention,
+    LabResult,
     MedialBranchBlock,
     MedicationTrial,
     OutcomeReport,
@@ -53,8 +56,11 @@ from spinepath.model import (
     PatientRecord,
     PosteriorLaminoforaminotomy,
     PostureReview,
+    PsychologicalEvaluation,
     RadiofrequencyAblation,
     SelectiveNerveRootBlock,
+    SeriousPathologyScreen,
+    SharedDecision,
     SurgicalConsultation,
     Urgency,
 )
@@ -95,6 +101,16 @@ _PRIMARY = {
     ImagingOrder: "ServiceRequest",
     ImagingStudy: "DiagnosticReport",
     MedicationTrial: "MedicationStatement",
+    AntithromboticUse: "MedicationStatement",
+    SeriousPathologyScreen: "Observation",
+    LabResult: "Observation",
+    PsychologicalEvaluation: "Observation",
+    SharedDecision: "Observation",
+}
+_DRUG_STATUS = {
+    DrugStatus.TAKING: "active",
+    DrugStatus.HELD: "on-hold",
+    DrugStatus.STOPPED: "stopped",
 }
 _PROCEDURE_CODES: dict[type[Intervention], str] = {
     SelectiveNerveRootBlock: "snrb",
@@ -346,6 +362,25 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
             if target is not None:
                 resource["partOf"] = [{"reference": target}]
             resource["component"] = _outcome_components(event.outcome)
+        elif isinstance(event, LabResult):
+            resource |= _score(event.value, event.test.unit)
+        elif isinstance(event, SeriousPathologyScreen):
+            present = ", ".join(i.replace("_", " ") for i in event.present)
+            resource["valueString"] = f"positive: {present}" if present else "negative"
+        elif isinstance(event, PsychologicalEvaluation):
+            resource["valueBoolean"] = event.suitable
+        elif isinstance(event, SharedDecision):
+            options = ", ".join(kind.label for kind in event.options)
+            resource["valueString"] = f"{event.decision}: {options}"
+    elif kind == "MedicationStatement" and isinstance(event, AntithromboticUse):
+        resource |= {
+            "status": _DRUG_STATUS[event.status],
+            "medicationCodeableConcept": {"text": event.drug.label},
+            "subject": subject,
+            "effectivePeriod": {"start": date},
+        }
+        if event.daily_dose_mg is not None:
+            resource["dosage"] = [{"text": f"{event.daily_dose_mg:g} mg a day"}]
     elif kind == "ServiceRequest":
         assert isinstance(event, ImagingOrder)
         resource |= {
@@ -429,10 +464,12 @@ def record_to_bundle(record: PatientRecord) -> Resource:
     discharge (a visit's pain NRS, NDI, mJOA and quality of life follow it as Observations
     in spinepath's own code system, :data:`OBSERVATION_SYSTEM`), a DiagnosticReport for an
     imaging study, a ServiceRequest for an imaging order, a MedicationStatement for a
-    medication trial, a Procedure for any other intervention (with its CPT code where the
+    medication trial or an anticoagulant or antiplatelet drug (status ``active``, ``on-hold``
+    or ``stopped``), a Procedure for any other intervention (with its CPT code where the
     evidence table gives one), and an Observation for an outcome report (pain before and
-    after and relief as components, ``partOf`` the Procedure), a posture review or a health
-    update. Each event's resource carries the event as spinepath JSON in
+    after and relief as components, ``partOf`` the Procedure), a posture review, a health
+    update, a serious-pathology screen, a laboratory result, a psychological evaluation or a
+    shared decision. Each event's resource carries the event as spinepath JSON in
     :data:`EVENT_EXTENSION`: :func:`bundle_to_record` reads it back to an equal record.
     """
     patient = record.patient

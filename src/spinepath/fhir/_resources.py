@@ -120,7 +120,11 @@ def _rule_action(rule: Rule) -> Resource:
                 "expression": f"{rule.id} {part}: {condition}",
             },
         }
-        for part, condition in (("requires", rule.requires), ("favours", rule.favours))
+        for part, condition in (
+            ("requires", rule.requires),
+            ("favours", rule.favours),
+            ("unless", rule.unless),
+        )
         if condition is not None
     ]
     action: Resource = {

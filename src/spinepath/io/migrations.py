@@ -27,7 +27,7 @@ __all__ = [
 
 VERSION_KEY = "schema_version"
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 """The version this release writes."""
 
 OLDEST_VERSION = 1
@@ -108,4 +108,18 @@ def follow_ups(body: dict[str, Any]) -> dict[str, Any]:
     version 2 (its one report per intervention is the first and latest follow-up, a duration
     still says relief ended), so the body is carried over as it is; this step exists so that
     a version-1 reader is told a version-2 document is newer than it reads."""
+    return body
+
+
+@migration(2)
+def procedure_safety(body: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 adds the procedure-safety layer: antithrombotic drugs with their holds
+    (``antithrombotic_use`` events), the serious-pathology screen, laboratory results, the
+    psychological evaluation, shared decisions, bleeding factors, contrast allergy and a
+    CESI's steroid dose. Every version-2 document means the same in version 3: the new fields
+    default to absent, and ``health.anticoagulated`` without a named drug is kept and read as
+    an unnamed anticoagulant (blocking intermediate- and high-risk procedures, as version 2
+    blocked every needle procedure; low-risk ones such as a GON block are now allowed). The
+    body is carried over as it is; this step exists so that a version-2 reader is told a
+    version-3 document is newer than it reads."""
     return body

@@ -65,6 +65,17 @@ from spinepath.model.outcomes import Complication, FunctionalChange, Outcome
 from spinepath.model.patient import AsaClass, HealthFactors, Patient, Sex
 from spinepath.model.posture import PostureAssessment, PostureFinding
 from spinepath.model.record import PatientRecord
+from spinepath.model.safety import (
+    Antithrombotic,
+    AntithromboticUse,
+    Decision,
+    DrugStatus,
+    LabResult,
+    LabTest,
+    PsychologicalEvaluation,
+    SeriousPathologyScreen,
+    SharedDecision,
+)
 from spinepath.model.symptoms import (
     HeadachePattern,
     NdiScale,
@@ -95,6 +106,11 @@ AnyEvent = (
     | RegenerativeTherapy
     | AnteriorCervicalDiscectomyFusion
     | PosteriorLaminoforaminotomy
+    | AntithromboticUse
+    | SeriousPathologyScreen
+    | LabResult
+    | PsychologicalEvaluation
+    | SharedDecision
 )
 """Every concrete event type; JSON documents tag each with its ``kind``."""
 
@@ -111,6 +127,8 @@ __all__ = [
     "IMAGING_FINDINGS",
     "INTERVENTION_TYPES",
     "AnteriorCervicalDiscectomyFusion",
+    "Antithrombotic",
+    "AntithromboticUse",
     "AnyEvent",
     "Approach",
     "AsaClass",
@@ -118,9 +136,11 @@ __all__ = [
     "CervicalEpiduralSteroidInjection",
     "ClinicalVisit",
     "Complication",
+    "Decision",
     "DiscHerniation",
     "Discharge",
     "DischargeReason",
+    "DrugStatus",
     "Event",
     "FacetArthropathy",
     "ForaminalStenosis",
@@ -137,6 +157,8 @@ __all__ = [
     "Instability",
     "InstabilityKind",
     "Intervention",
+    "LabResult",
+    "LabTest",
     "MedialBranchBlock",
     "Medication",
     "MedicationTrial",
@@ -157,6 +179,7 @@ __all__ = [
     "PostureAssessment",
     "PostureFinding",
     "PostureReview",
+    "PsychologicalEvaluation",
     "QualityOfLifeImpact",
     "RadiofrequencyAblation",
     "Reflex",
@@ -166,7 +189,9 @@ __all__ = [
     "SelectiveNerveRootBlock",
     "SensoryChange",
     "SensoryFinding",
+    "SeriousPathologyScreen",
     "Sex",
+    "SharedDecision",
     "SpinalCordStimulatorImplant",
     "SpinalCordStimulatorTrial",
     "StenosisGrade",

@@ -88,6 +88,10 @@ class CervicalEpiduralSteroidInjection(Intervention):
     side: Side = attrs.field(validator=is_a(Side))
     steroid: Steroid = attrs.field(default=Steroid.DEXAMETHASONE, validator=is_a(Steroid))
     particulate: bool = attrs.field(default=False, validator=is_a(bool))
+    steroid_dose_mg: float | None = attrs.field(
+        default=None, converter=real, validator=optional(number(0.001, 200))
+    )
+    """The dose of steroid injected, in mg of the named steroid (None: not recorded)."""
 
     def __attrs_post_init__(self) -> None:
         if self.approach is Approach.TRANSFORAMINAL and self.side not in (Side.LEFT, Side.RIGHT):

@@ -53,7 +53,24 @@ class HealthFactors:
     """Health facts that gate injections and surgery; all default to absent."""
 
     anticoagulated: bool = attrs.field(default=False, validator=is_a(bool))
+    """On an anticoagulant. Record the drug itself (an
+    :class:`~spinepath.model.AntithromboticUse`): with no anticoagulant named, the flag is
+    treated as an unnamed anticoagulant that blocks intermediate- and high-risk procedures."""
     bleeding_disorder: bool = attrs.field(default=False, validator=is_a(bool))
+    """A bleeding disorder (coagulopathy): moves a procedure up a bleeding-risk class, and an
+    intermediate- or high-risk procedure needs a haematology plan (an override)."""
+    low_platelets: bool = attrs.field(default=False, validator=is_a(bool))
+    """Thrombocytopenia: moves a procedure up a bleeding-risk class."""
+    liver_disease: bool = attrs.field(default=False, validator=is_a(bool))
+    """Advanced liver disease: moves a procedure up a bleeding-risk class."""
+    kidney_disease: bool = attrs.field(default=False, validator=is_a(bool))
+    """Advanced kidney disease (slower drug clearance): moves a procedure up a bleeding-risk
+    class."""
+    contrast_allergy: bool = attrs.field(default=False, validator=is_a(bool))
+    """An allergy to iodinated contrast: procedures that need contrast are blocked until a
+    plan is recorded (``contrast_plan``)."""
+    contrast_plan: bool = attrs.field(default=False, validator=is_a(bool))
+    """A recorded plan for the contrast allergy (premedication, or a contrast-free technique)."""
     diabetes: bool = attrs.field(default=False, validator=is_a(bool))
     pregnant: bool = attrs.field(default=False, validator=is_a(bool))
     active_infection: bool = attrs.field(default=False, validator=is_a(bool))
@@ -63,7 +80,23 @@ class HealthFactors:
 
     @property
     def bleeding_risk(self) -> bool:
+        """Anticoagulated or a bleeding disorder (the legacy summary; the engine reads the
+        named drugs and :attr:`bleeding_factors`)."""
         return self.anticoagulated or self.bleeding_disorder
+
+    @property
+    def bleeding_factors(self) -> tuple[str, ...]:
+        """The patient's bleeding factors that move a procedure up a bleeding-risk class, in
+        words."""
+        return tuple(words for name, words in _BLEEDING_FACTORS.items() if getattr(self, name))
+
+
+_BLEEDING_FACTORS = {
+    "bleeding_disorder": "a bleeding disorder",
+    "low_platelets": "low platelets",
+    "liver_disease": "liver disease",
+    "kidney_disease": "kidney disease",
+}
 
 
 @attrs.frozen(kw_only=True)

@@ -358,7 +358,7 @@ def _classifier(kind: ActionKind) -> Classifier:
     lines = [
         "def classify(facts, a):",
         "    G = facts.general",
-        "    blocked = favoured = False",
+        "    blocked = favoured = vetoed = False",
         "    tier = 0",
     ]
     for rule in rules_for(kind):
@@ -376,9 +376,14 @@ def _classifier(kind: ActionKind) -> Classifier:
         elif rule.favours is not None:
             body.append(f"if {rule.favours.python(_leaf)}:")
             body.append(f"    favoured = True; tier = max(tier, {_tier(rule)})")
-        else:
+        if rule.unless is not None:
+            body.append(f"if {rule.unless.python(_leaf)}:")
+            body.append("    vetoed = True")
+        if not body:
             body.append("pass")
         lines.extend(indent + line for line in body)
+    lines.append("    if vetoed:")
+    lines.append("        favoured = False; tier = 0")
     lines.append("    return blocked, favoured, tier")
     namespace: dict[str, Any] = {f"t_{name}": d.compute for name, d in FACTS.items()}
     exec(compile("\n".join(lines) + "\n", f"<classifier {kind}>", "exec"), namespace)
@@ -402,9 +407,14 @@ def _explain(
     favoured: list[Reason] = []
     legal: list[Reason] = []
     unfavoured: list[Reason] = []
+    vetoes: list[Reason] = []
     for rule in rules_for(action.kind):
         if rule.scope is not None and not rule.scope.check(facts, action):
             continue
+        if rule.unless is not None:
+            result = rule.unless.evaluate(facts, action)
+            if result.holds:
+                vetoes.append(_reason(rule, "not recommended: ", result.held))
         if rule.requires is not None:
             result = rule.requires.evaluate(facts, action)
             if not result.holds:
@@ -417,17 +427,23 @@ def _explain(
                 favoured.append(_reason(rule, "", result.held))
             else:
                 unfavoured.append(_reason(rule, "not favoured now: ", result.failed))
-        elif rule.requires is None:
+        elif rule.requires is None and rule.unless is None:
             legal.append(Reason(rule.id, rule.rationale, rule.citation))
     if status is Status.BLOCKED:
         return (), tuple(failed)
     if status is Status.RECOMMENDED:
         return (*favoured, *legal), ()
     first = rules_for(action.kind)[0]
+    if vetoes:  # declined: what favours it is said, after the decision
+        unfavoured = [*vetoes, *(_reason_as(r, "would be favoured: ") for r in favoured)]
     reasons = (*unfavoured, *legal) or (
         Reason(first.id, "legal; no rule favours it now", first.citation),
     )
     return reasons, ()
+
+
+def _reason_as(reason: Reason, prefix: str) -> Reason:
+    return Reason(reason.rule, prefix + reason.text, reason.citation)
 
 
 def _reason(rule: Rule, prefix: str, texts: tuple[str, ...]) -> Reason:

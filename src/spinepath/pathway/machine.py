@@ -169,8 +169,9 @@ def transitions(
 
 
 def _rule_ids(ids: Iterable[str]) -> tuple[str, ...]:
-    """Distinct rule ids in the order of pathway.md."""
-    return tuple(sorted(set(ids), key=RULE_IDS.index))
+    """Distinct rule ids of pathway.md in its order (the safety rules SF1-SF7 judge actions,
+    they move no phase)."""
+    return tuple(sorted(set(ids) & set(RULE_IDS), key=RULE_IDS.index))
 
 
 TRANSITIONS: tuple[Transition, ...] = transitions()

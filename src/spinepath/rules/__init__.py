@@ -4,7 +4,7 @@ events, named facts read from it, the S0-S16 catalogue and guideline profiles.""
 from __future__ import annotations
 
 from spinepath.rules.actions import Action, ActionKind
-from spinepath.rules.catalogue import RULE_IDS, RULES, Rule, rules_for
+from spinepath.rules.catalogue import RULE_IDS, RULES, SAFETY_RULE_IDS, Rule, rules_for
 from spinepath.rules.expressions import All, AnyOf, Condition, Explanation, Fact, Not
 from spinepath.rules.facts import FACTS, FactDefinition, Facts, RecordFacts
 from spinepath.rules.phases import ACTION_PHASE, ENTRY, Phase
@@ -28,6 +28,7 @@ __all__ = [
     "PROFILES",
     "RULES",
     "RULE_IDS",
+    "SAFETY_RULE_IDS",
     "STRICT_PAYER",
     "Action",
     "ActionKind",

@@ -19,7 +19,7 @@ from spinepath.rules.expressions import Condition
 from spinepath.rules.expressions import fact as F
 from spinepath.rules.facts import FACTS
 
-__all__ = ["RULES", "RULE_IDS", "Rule", "rules_for"]
+__all__ = ["NEEDLE", "RULES", "RULE_IDS", "SAFETY_RULES", "SAFETY_RULE_IDS", "Rule", "rules_for"]
 
 K = ActionKind
 
@@ -36,23 +36,166 @@ class Rule:
     scope: Condition | None = None
     requires: Condition | None = None
     favours: Condition | None = None
+    unless: Condition | None = None
+    """When it holds the action is not recommended, whatever favours it (it stays allowed):
+    a declined option (SF5)."""
     urgent: bool = False
     first: bool = False
     """Ranked ahead of the other non-urgent recommendations (not urgent itself)."""
 
     def conditions(self) -> Iterator[tuple[str, Condition]]:
-        for role in ("scope", "requires", "favours"):
+        for role in ("scope", "requires", "favours", "unless"):
             condition = getattr(self, role)
             if condition is not None:
                 yield role, condition
 
 
 SEED = "seed article (pathway.md)"
-SAFE_NEEDLE = F("no_active_infection") & F("no_bleeding_risk")
+SAFE_NEEDLE = F("no_active_infection")
 SAFE_FLUORO = SAFE_NEEDLE & F("not_pregnant")
+"""Infection and pregnancy; bleeding risk is SF1's, per procedure class."""
 INDICATED_SURGERY = F("red_flag") | (
     F("targeted_care_failed") & F("debilitating_pain") & F("conservative_care_long_enough")
 )
+
+NEEDLE: tuple[ActionKind, ...] = (
+    K.SELECTIVE_NERVE_ROOT_BLOCK,
+    K.CESI,
+    K.MEDIAL_BRANCH_BLOCK,
+    K.RADIOFREQUENCY_ABLATION,
+    K.GREATER_OCCIPITAL_NERVE_BLOCK,
+    K.SPINAL_CORD_STIMULATOR_TRIAL,
+    K.SPINAL_CORD_STIMULATOR_IMPLANT,
+    K.REGENERATIVE_THERAPY,
+)
+"""The needle procedures of the pathway (injections, blocks, ablation, stimulators)."""
+
+NAROUZE_2018 = (
+    "Narouze et al., ASRA/ESRA/AAPM/INS/NANS/WIP guideline, 2nd ed., Reg Anesth Pain Med "
+    "2018;43:225-262 (classes and per-drug intervals from the active profile)"
+)
+FINUCANE_2020 = (
+    "Finucane et al., International framework for red flags for potential serious spinal "
+    "pathologies, JOSPT 2020;50(7):350"
+)
+
+SAFETY_RULES: tuple[Rule, ...] = (
+    Rule(
+        id="SF1",
+        title="Bleeding risk: antithrombotics held for the procedure's class",
+        actions=(*NEEDLE, K.IMAGING, K.ACDF, K.LAMINOFORAMINOTOMY),
+        scope=F("bleeding_risk_procedure"),
+        requires=F("bleeding_risk_managed"),
+        rationale="Each procedure has a bleeding-risk class (low, intermediate, high); an "
+        "anticoagulant or antiplatelet drug that must be held before that class blocks the "
+        "procedure until a hold of the drug's interval is recorded. Low-risk procedures (a GON "
+        "block) are not blocked by anticoagulation. Bleeding factors (a bleeding disorder, low "
+        "platelets, liver or kidney disease) move a procedure up a class. The legacy "
+        "anticoagulated flag with no anticoagulant named is an unnamed anticoagulant: it "
+        "blocks intermediate- and high-risk procedures until the drug and its hold are "
+        "recorded; a bleeding disorder needs a haematology plan (an override) before them.",
+        citation=NAROUZE_2018,
+    ),
+    Rule(
+        id="SF2",
+        title="Serious pathology: urgent work-up first",
+        actions=(K.IMAGING,),
+        favours=F("serious_pathology_unanswered") & ~F("workup_ordered") & F("modality_of_choice"),
+        urgent=True,
+        rationale="A positive screen for serious spinal pathology (cancer, infection, fracture) "
+        "makes an urgent work-up the first step: urgent MRI (CT myelography when MRI is "
+        "contraindicated), or an urgent referral.",
+        citation=FINUCANE_2020,
+    ),
+    Rule(
+        id="SF2",
+        title="Serious pathology: no injections until the work-up answers",
+        actions=(*NEEDLE, K.DISCHARGE),
+        requires=~F("serious_pathology_unanswered"),
+        rationale="Until cross-sectional imaging, an urgent consultation or a negative "
+        "re-screen answers a positive screen, no further injection is given and the patient is "
+        "not discharged.",
+        citation=FINUCANE_2020,
+    ),
+    Rule(
+        id="SF3",
+        title="Contrast allergy",
+        actions=(*NEEDLE, K.IMAGING),
+        scope=F("needs_contrast"),
+        requires=F("contrast_safe"),
+        rationale="A procedure that uses iodinated contrast is blocked by a contrast allergy "
+        "until a plan (premedication or a contrast-free technique) is recorded.",
+        citation="assumption: common practice; the profile lists the procedures that use contrast",
+    ),
+    Rule(
+        id="SF4",
+        title="Glucose before a steroid injection",
+        actions=(K.CESI,),
+        requires=F("glucose_controlled"),
+        rationale="A corticosteroid raises blood glucose: a patient with diabetes is counselled "
+        "before a steroid injection, and a recorded HbA1c or glucose above the profile's limit "
+        "blocks it until controlled.",
+        citation="assumption: limits from the active profile (no guideline read)",
+    ),
+    Rule(
+        id="SF5",
+        title="Shared decisions: a declined option is not recommended again",
+        actions=tuple(ActionKind),
+        unless=F("declined"),
+        rationale="An informed patient who declined an option is not offered it again as a "
+        "recommendation; it stays allowed (they may change their mind, recorded as a later "
+        "decision), and the alternatives move up.",
+        citation="shared decision-making; the recorded decision is the patient's",
+    ),
+    Rule(
+        id="SF5",
+        title="Shared decisions: recorded consent where the profile requires it",
+        actions=tuple(ActionKind),
+        scope=F("consent_required_for"),
+        requires=F("consented"),
+        rationale="A profile may require a recorded informed consent before some procedures.",
+        citation="the active profile's consent list",
+    ),
+    Rule(
+        id="SF5",
+        title="Surgery declined: discharge with a plan",
+        actions=(K.DISCHARGE,),
+        scope=F("surgery_declined"),
+        requires=~F("red_flag_unanswered"),
+        favours=F("surgery_declined")
+        & F("medication_tried")
+        & F("advanced_pt_tried")
+        & ~(F("blocks_failed") & F("radicular_pain") & ~F("scs_trial_done")),
+        rationale="A patient who declines surgery after a surgical consultation is not offered "
+        "it again; stimulation (where the pathway allows it), medication and physical therapy "
+        "come first, and once they have been tried the patient is discharged with a plan and "
+        "may re-enter.",
+        citation="shared decision-making; seed article (surgery is the last resort)",
+    ),
+    Rule(
+        id="SF6",
+        title="Psychological evaluation before a stimulator trial",
+        actions=(K.SPINAL_CORD_STIMULATOR_TRIAL,),
+        requires=F("psychological_evaluation_ok"),
+        rationale="A psychological evaluation comes before a spinal cord stimulator trial: one "
+        "that found the patient unsuitable blocks the trial, and a profile can require a "
+        "recorded evaluation that found them suitable (the strict payer profile does; the "
+        "consensus profile asks for one in a note).",
+        citation="Medicare NCD 160.7; Shanthanna et al., RAPM 2023 (SCS guideline)",
+    ),
+    Rule(
+        id="SF7",
+        title="Cumulative corticosteroid",
+        actions=(K.CESI,),
+        requires=F("steroid_within_limit"),
+        rationale="Total corticosteroid injected per rolling 12 months, in methylprednisolone-"
+        "equivalent mg, stays below the profile's limit; the shipped profiles set none, since "
+        "published figures vary.",
+        citation="no limit read in a source (evidence.md: unverified, configurable, off by "
+        "default); equivalents from the active profile",
+    ),
+)
+"""The procedure-safety and shared-decision rules (SF1-SF7), judged beside S0-S16."""
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -72,7 +215,8 @@ RULES: tuple[Rule, ...] = (
         actions=(K.CESI,),
         requires=F("epidural_frequency_ok") & F("epidural_interval_ok") & SAFE_FLUORO,
         rationale="Epidural steroid injections are limited in number per rolling 12 months and "
-        "spaced apart; a needle procedure needs no active infection and no bleeding risk.",
+        "spaced apart; a needle procedure needs no active infection, and fluoroscopy no "
+        "pregnancy (bleeding risk is judged per procedure class by SF1).",
         citation="Medicare LCD L33906; eviCore CMM-200 (limits from the active profile)",
     ),
     Rule(
@@ -365,7 +509,7 @@ RULES: tuple[Rule, ...] = (
         id="S16",
         title="Choosing the operation",
         actions=(K.ACDF, K.LAMINOFORAMINOTOMY),
-        requires=F("fit_for_surgery") & F("no_active_infection") & F("no_bleeding_risk"),
+        requires=F("fit_for_surgery") & F("no_active_infection"),
         rationale="The choice weighs the structural findings against the symptoms and overall "
         "health, after consultation: the library lays out the options, it does not decide. "
         "ACDF and foraminotomy give similar pain, disability and satisfaction; foraminotomy has "
@@ -373,11 +517,17 @@ RULES: tuple[Rule, ...] = (
         "3% a year.",
         citation="J Orthop Surg Res 2020 meta-analysis; Hilibrand 1999 via Jack et al. 2016",
     ),
+    *SAFETY_RULES,
 )
-"""The rule catalogue S0-S16 as values, in order; checked when the module is imported."""
+"""The rule catalogue S0-S16, then the safety rules SF1-SF7, as values in order; checked when
+the module is imported."""
+
 
 RULE_IDS: tuple[str, ...] = tuple(f"S{i}" for i in range(17))
 """The ids of the pathway's rules, S0 to S16; every one has at least one rule part."""
+
+SAFETY_RULE_IDS: tuple[str, ...] = tuple(f"SF{i}" for i in range(1, 8))
+"""The ids of the safety rules, SF1 to SF7."""
 
 _BY_KIND: dict[ActionKind, tuple[Rule, ...]] = {
     kind: tuple(r for r in RULES if kind in r.actions) for kind in ActionKind
@@ -393,9 +543,12 @@ def _check_catalogue() -> None:
     problems: list[str] = []
     present = {r.id for r in RULES}
     problems += [
-        f"rule {rid} of pathway.md is not encoded" for rid in RULE_IDS if rid not in present
+        f"rule {rid} is not encoded" for rid in (*RULE_IDS, *SAFETY_RULE_IDS) if rid not in present
     ]
-    problems += [f"rule {rid} is not in pathway.md" for rid in sorted(present - set(RULE_IDS))]
+    problems += [
+        f"rule {rid} is not in pathway.md or the safety rules"
+        for rid in sorted(present - set(RULE_IDS) - set(SAFETY_RULE_IDS))
+    ]
     for rule in RULES:
         for role, condition in rule.conditions():
             for name in sorted(condition.names() - FACTS.keys()):

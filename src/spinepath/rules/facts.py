@@ -18,6 +18,7 @@ import attrs
 from spinepath.anatomy import LATERAL_SIDES, Foramen, Segment, Side, SpinalNerve
 from spinepath.model import (
     Approach,
+    DrugStatus,
     HeadachePattern,
     HealthFactors,
     Medication,
@@ -26,7 +27,7 @@ from spinepath.model import (
     Urgency,
 )
 from spinepath.rules.actions import Action, ActionKind
-from spinepath.rules.profiles import Profile
+from spinepath.rules.profiles import CT_MYELOGRAPHY, BleedingRisk, Profile
 from spinepath.rules.state import (
     ADVANCED_PT,
     HALF_YEAR_DAYS,
@@ -44,9 +45,12 @@ __all__ = [
     "FactDefinition",
     "Facts",
     "RecordFacts",
+    "bleeding_class",
+    "bleeding_conflicts",
     "cesi_worked",
     "default_gabapentinoid",
     "notes_of",
+    "procedure_of",
 ]
 
 Check = Callable[["Facts", Action], bool]
@@ -707,14 +711,344 @@ def _no_active_infection(f: Facts, _: Action) -> bool:
     return not f.state.safety.infection
 
 
+# -- procedure safety (SF1-SF7) ------------------------------------------------------------
+
+
+def procedure_of(a: Action) -> str:
+    """The key of an action in the profile's procedure tables: its kind's value, or
+    ``ct_myelography`` for imaging by CT myelography (a dural puncture)."""
+    if a.kind is ActionKind.IMAGING and a.modality is Modality.CT_MYELOGRAPHY:
+        return CT_MYELOGRAPHY
+    return a.kind.value
+
+
+def _article(risk: BleedingRisk) -> str:
+    return "an" if risk is BleedingRisk.INTERMEDIATE else "a"
+
+
+def bleeding_class(f: Facts, a: Action) -> tuple[BleedingRisk, str] | None:
+    """SF1: the bleeding-risk class of an action once the patient's bleeding factors move it
+    up, and the class in words (``an intermediate-risk procedure (low-risk, moved up a class
+    for low platelets)``); None for an action that is no procedure."""
+    base = f.profile.bleeding_class(procedure_of(a))
+    if base is None:
+        return None
+    factors = f.state.safety.bleeding_factors
+    risk = base.up() if factors else base
+    words = f"{_article(risk)} {risk}-risk procedure"
+    if factors and base is not risk:
+        words += f" ({base}-risk, moved up a class for {' and '.join(factors)})"
+    elif factors:
+        words += f" (bleeding factors: {' and '.join(factors)})"
+    return risk, words
+
+
+def bleeding_conflicts(f: Facts, a: Action) -> tuple[list[str], list[str]]:
+    """SF1: what must still be held (or planned) before the action, and what is fine, each
+    naming the drug, the date, the interval and the class."""
+    found = bleeding_class(f, a)
+    if found is None:
+        return [], []
+    risk, words = found
+    drugs = f.state.antithrombotics
+    conflicts: list[str] = []
+    fine: list[str] = []
+    for drug, status in drugs.status:
+        needed = f.profile.hold_days(drug, risk)
+        since = drugs.since_of(drug).isoformat()
+        if status is DrugStatus.TAKING:
+            if needed:
+                conflicts.append(f"{drug.label} taken {since}; hold {needed} days before {words}")
+            else:
+                fine.append(f"{drug.label} taken {since} may continue for {words}")
+            continue
+        held = f.days_since(drugs.since_of(drug)) or 0
+        if needed and held < needed:
+            conflicts.append(
+                f"{drug.label} {status} since {since}, {held} days by {f.as_of.isoformat()}; "
+                f"hold {needed} days before {words}"
+            )
+        else:
+            need = f", at least the {needed} days" if needed else ""
+            fine.append(f"{drug.label} {status} since {since} ({held} days{need})")
+    safety = f.state.safety
+    if (
+        safety.anticoagulated
+        and not drugs.anticoagulant_named
+        and risk >= BleedingRisk.INTERMEDIATE
+    ):
+        conflicts.append(
+            "anticoagulated (health factors) with no anticoagulant named: record the drug and "
+            f"a hold of its interval before {words}"
+        )
+    if safety.bleeding_disorder and risk >= BleedingRisk.INTERMEDIATE:
+        conflicts.append(
+            f"a bleeding disorder is recorded: {words} needs a haematology plan (record it "
+            "with an override)"
+        )
+    if not conflicts and not fine:
+        fine.append(f"no anticoagulant or antiplatelet drug recorded for {words}")
+    return conflicts, fine
+
+
+def _class_words(f: Facts, a: Action) -> dict[str, str]:
+    found = bleeding_class(f, a)
+    return {"words": found[1] if found else "no procedure with a bleeding-risk class"}
+
+
+def _conflict_texts(f: Facts, a: Action) -> dict[str, str]:
+    conflicts, fine = bleeding_conflicts(f, a)
+    words = _class_words(f, a)["words"]
+    return {
+        "conflicts": "; ".join(conflicts) or f"nothing to hold before {words}",
+        "fine": "; ".join(fine) or f"nothing to hold before {words}",
+    }
+
+
 @_fact(
-    "no_bleeding_risk",
-    "not anticoagulated and no bleeding disorder",
-    "no bleeding risk recorded",
-    "bleeding risk (anticoagulation or bleeding disorder)",
+    "bleeding_risk_procedure",
+    "the action is a procedure with a bleeding-risk class in the profile (SF1)",
+    "{action}: {words}",
+    "{action}: no bleeding-risk class in this profile",
+    detail=_class_words,
+    target=True,
 )
-def _no_bleeding_risk(f: Facts, _: Action) -> bool:
-    return not f.state.safety.bleeding_risk
+def _bleeding_risk_procedure(f: Facts, a: Action) -> bool:
+    return f.profile.bleeding_class(procedure_of(a)) is not None
+
+
+@_fact(
+    "bleeding_risk_managed",
+    "no anticoagulant or antiplatelet drug that must be held before the procedure's "
+    "bleeding-risk class (moved up a class by bleeding factors) is active without a hold of "
+    "its interval, no unnamed anticoagulant and no bleeding disorder before an intermediate- "
+    "or high-risk procedure (SF1)",
+    "{fine}",
+    "{conflicts}",
+    detail=lambda f, a: _conflict_texts(f, a),
+    target=True,
+)
+def _bleeding_risk_managed(f: Facts, a: Action) -> bool:
+    return not bleeding_conflicts(f, a)[0]
+
+
+def _screen_detail(f: Facts, _: Action) -> dict[str, str]:
+    s = f.state.screening
+    items = ", ".join(i.replace("_", " ") for i in s.items)
+    when = s.screened_on.isoformat() if s.screened_on else "never"
+    if s.positive:
+        ordered = "; imaging ordered, results awaited" if s.ordered else ""
+        state = f"positive serious-pathology screen {when} ({items}){ordered}"
+    elif not s.screened:
+        state = "no serious-pathology screen recorded"
+    else:
+        state = f"no positive serious-pathology screen awaiting a work-up ({s.answered})"
+    return {"screen": state}
+
+
+@_fact(
+    "serious_pathology_unanswered",
+    "a positive screen for serious spinal pathology (cancer history, unexplained weight loss, "
+    "fever, IV drug use, immunosuppression, recent significant trauma, night pain) not yet "
+    "answered by cross-sectional imaging, an urgent consultation or a negative re-screen (SF2)",
+    "{screen}: an urgent work-up comes first",
+    "{screen}",
+    detail=_screen_detail,
+)
+def _serious_pathology_unanswered(f: Facts, _: Action) -> bool:
+    return f.state.screening.positive
+
+
+@_fact(
+    "workup_ordered",
+    "cross-sectional imaging ordered since the positive serious-pathology screen (SF2)",
+    "work-up imaging ordered, results awaited",
+    "no work-up imaging ordered yet",
+)
+def _workup_ordered(f: Facts, _: Action) -> bool:
+    return f.state.screening.ordered
+
+
+@_fact(
+    "needs_contrast",
+    "the procedure uses iodinated contrast (the profile's list) (SF3)",
+    "{action} uses contrast",
+    "{action} needs no contrast",
+    target=True,
+)
+def _needs_contrast(f: Facts, a: Action) -> bool:
+    return procedure_of(a) in f.profile.contrast_procedures.value
+
+
+@_fact(
+    "contrast_safe",
+    "no contrast allergy, or a plan for it recorded (premedication or a contrast-free "
+    "technique) (SF3)",
+    "{why}",
+    "contrast allergy recorded with no plan (record premedication or a contrast-free "
+    "technique in the health factors)",
+    detail=lambda f, _: {
+        "why": "contrast allergy with a recorded plan"
+        if f.state.safety.contrast_allergy
+        else "no contrast allergy recorded"
+    },
+)
+def _contrast_safe(f: Facts, _: Action) -> bool:
+    safety = f.state.safety
+    return not safety.contrast_allergy or safety.contrast_plan
+
+
+def _glucose_detail(f: Facts, _: Action) -> dict[str, str]:
+    s, p = f.state.steroids, f.profile
+    parts: list[str] = []
+    for name, result, limit, unit in (
+        ("HbA1c", s.hba1c, p.steroid_hba1c_max.value, "%"),
+        ("glucose", s.glucose, p.steroid_glucose_max.value, " mg/dL"),
+    ):
+        if result is None:
+            parts.append(f"no {name} recorded")
+            continue
+        value, day = result
+        shown = "no limit" if limit is None else f"limit {limit:g}{unit}"
+        parts.append(f"{name} {value:g}{unit} on {day.isoformat()} ({shown})")
+    return {"results": "; ".join(parts)}
+
+
+@_fact(
+    "glucose_controlled",
+    "the latest recorded HbA1c and blood glucose are not above the profile's limits for a "
+    "steroid injection (SF4)",
+    "{results}",
+    "{results}: above the limit for a steroid injection",
+    detail=_glucose_detail,
+)
+def _glucose_controlled(f: Facts, _: Action) -> bool:
+    s = f.state.steroids
+    return not s.hba1c_high and not s.glucose_high
+
+
+def _decided_on(f: Facts, a: Action) -> str:
+    day = _lookup_pair(f.state.decisions.on, a.kind)
+    return day.isoformat() if day is not None else "no date"
+
+
+def _lookup_pair(pairs: tuple[tuple[Any, Any], ...], key: Any) -> Any:
+    return next((v for k, v in pairs if k == key), None)
+
+
+@_fact(
+    "declined",
+    "the patient, informed, declined this option (recorded shared decision) (SF5)",
+    "the patient declined {kind} on {on}; it stays allowed if they change their mind",
+    "not declined",
+    detail=lambda f, a: {"kind": a.kind.label, "on": _decided_on(f, a)},
+    target=True,
+)
+def _declined(f: Facts, a: Action) -> bool:
+    return a.kind in f.state.decisions.declined
+
+
+@_fact(
+    "consent_required_for",
+    "the profile requires recorded consent for this kind of procedure (SF5)",
+    "the profile requires recorded consent for {kind}",
+    "no recorded consent required",
+    detail=lambda _, a: {"kind": a.kind.label},
+    target=True,
+)
+def _consent_required_for(f: Facts, a: Action) -> bool:
+    return a.kind.value in f.profile.consent_required.value
+
+
+@_fact(
+    "consented",
+    "the patient, informed, consented to this option (recorded shared decision) (SF5)",
+    "consent to {kind} recorded on {on}",
+    "no consent to {kind} recorded",
+    detail=lambda f, a: {"kind": a.kind.label, "on": _decided_on(f, a)},
+    target=True,
+)
+def _consented(f: Facts, a: Action) -> bool:
+    return a.kind in f.state.decisions.consented
+
+
+@_fact(
+    "surgery_declined",
+    "the patient declined surgery (ACDF and foraminotomy) after a surgical consultation (SF5)",
+    "the patient declined surgery on {on} after a surgical consultation",
+    "surgery not declined",
+    detail=lambda f, _: {"on": _surgery_declined_on(f)},
+)
+def _surgery_declined(f: Facts, _: Action) -> bool:
+    declined = f.state.decisions.declined
+    return f.state.surgical.ever_consulted and declined >= _SURGERY
+
+
+_SURGERY = frozenset({ActionKind.ACDF, ActionKind.LAMINOFORAMINOTOMY})
+
+
+def _surgery_declined_on(f: Facts) -> str:
+    days = [d for k, d in f.state.decisions.on if k in _SURGERY]
+    return max(days).isoformat() if days else "no date"
+
+
+def _psychology_why(f: Facts) -> str:
+    d = f.state.decisions
+    if d.psychology is None or d.psychology_on is None:
+        if f.profile.scs_psychological_evaluation.value:
+            return (
+                "no psychological evaluation recorded (this profile needs one before an SCS trial)"
+            )
+        return "no psychological evaluation recorded (this profile does not require one)"
+    found = "suitable" if d.psychology else "not suitable"
+    return f"psychological evaluation {d.psychology_on.isoformat()}: {found} for stimulation"
+
+
+@_fact(
+    "psychological_evaluation_ok",
+    "no psychological evaluation found the patient unsuitable for stimulation, and one that "
+    "found them suitable is recorded where the profile requires it (SF6)",
+    "{why}",
+    "{why}",
+    detail=lambda f, _: {"why": _psychology_why(f)},
+)
+def _psychological_evaluation_ok(f: Facts, _: Action) -> bool:
+    psychology = f.state.decisions.psychology
+    if psychology is None:
+        return not f.profile.scs_psychological_evaluation.value
+    return psychology
+
+
+def _steroid_total(f: Facts) -> tuple[float, int]:
+    s = f.state.steroids
+    total = sum(
+        mg for mg, day in zip(s.doses, s.dosed_on, strict=True) if (f.as_of - day).days < YEAR_DAYS
+    )
+    return total, f.within(s.undosed, YEAR_DAYS)
+
+
+def _steroid_detail(f: Facts, _: Action) -> dict[str, str]:
+    total, undosed = _steroid_total(f)
+    limit = f.profile.steroid_max_per_12_months.value
+    shown = "no limit in this profile" if limit is None else f"limit {limit:g} mg"
+    missing = f"; {undosed} injection(s) with no dose recorded not counted" if undosed else ""
+    return {
+        "total": f"{total:.0f} mg methylprednisolone-equivalent in the 12 months to "
+        f"{f.as_of.isoformat()} ({shown}){missing}"
+    }
+
+
+@_fact(
+    "steroid_within_limit",
+    "corticosteroid injected in the rolling 12 months (methylprednisolone-equivalent mg) is "
+    "below the profile's limit, when it sets one (SF7)",
+    "{total}",
+    "{total}: the limit is reached",
+    detail=_steroid_detail,
+)
+def _steroid_within_limit(f: Facts, _: Action) -> bool:
+    limit = f.profile.steroid_max_per_12_months.value
+    return limit is None or _steroid_total(f)[0] < limit
 
 
 @_fact(
@@ -1488,4 +1822,33 @@ def _disability_unknown(f: Facts) -> str | None:
     return (
         "disability not measured: record the quality-of-life impact or an NDI (S11 cannot "
         f"judge debilitating pain from pain NRS {presentation.symptoms.worst_pain} alone)"
+    )
+
+
+@_note
+def _diabetes_counselling(f: Facts) -> str | None:
+    if not f.state.safety.diabetes:
+        return None
+    return (
+        "diabetes recorded: counsel on glucose monitoring before a steroid injection (a "
+        "corticosteroid raises blood glucose for days after it) (SF4)"
+    )
+
+
+@_note
+def _psychological_evaluation_due(f: Facts) -> str | None:
+    state = f.state
+    care = state.care
+    if (
+        state.decisions.psychology is not None
+        or f.profile.scs_psychological_evaluation.value
+        or care.scs_trial
+        or care.scs_implanted
+        or not all(f.general[n] for n in ("blocks_failed", "surgery_considered", "radicular_pain"))
+    ):  # only when a stimulator trial is in view (S10)
+        return None
+    return (
+        "no psychological evaluation recorded: record one before a spinal cord stimulator trial "
+        "(SF6; Medicare NCD 160.7 requires it, and an evaluation that finds the patient "
+        "unsuitable blocks the trial)"
     )

@@ -9,7 +9,7 @@ and every figure of both shipped profiles with its source and grade. Regenerate 
 
 from __future__ import annotations
 
-from spinepath.rules.catalogue import RULE_IDS, RULES, Rule
+from spinepath.rules.catalogue import RULE_IDS, RULES, SAFETY_RULE_IDS, Rule
 from spinepath.rules.expressions import All, AnyOf, Condition, Fact, Not
 from spinepath.rules.facts import FACTS
 from spinepath.rules.profiles import PROFILES, Profile
@@ -20,6 +20,7 @@ _ROLES = {
     "scope": "Applies to",
     "requires": "Requires (blocked otherwise)",
     "favours": "Favours (recommended when it holds)",
+    "unless": "Not recommended while (stays allowed)",
 }
 
 
@@ -36,7 +37,11 @@ def render_markdown() -> str:
         "when **requires** fails the action is *blocked* and every failed fact is reported; "
         "when **favours** holds (and nothing blocks) the action is *recommended*, otherwise it "
         "is *allowed*. Conditions are shown as expressions over named facts (`&` and, `|` or, "
-        "`~` not) and in words. Numbers come from the active guideline profile (see the end).",
+        "`~` not) and in words. Numbers come from the active guideline profile (see the end). "
+        "The safety rules SF1-SF7 (bleeding risk, serious pathology, contrast, glucose, shared "
+        "decisions, the psychological evaluation, cumulative steroid) are judged beside them; "
+        "an **unless** condition keeps an action from being recommended (a declined option) "
+        "while it stays allowed.",
         "",
         *_summary(),
         "",
@@ -85,7 +90,7 @@ def _summary() -> list[str]:
 
 def _rules() -> list[str]:
     lines: list[str] = []
-    for rule_id in RULE_IDS:
+    for rule_id in (*RULE_IDS, *SAFETY_RULE_IDS):
         for rule in (r for r in RULES if r.id == rule_id):
             lines += _rule(rule)
     return lines
@@ -98,9 +103,9 @@ def _rule(rule: Rule) -> list[str]:
     lines.append("")
     for role, condition in rule.conditions():
         lines += [f"**{_ROLES[role]}:** `{condition.render()}`", "", *_top_in_words(condition), ""]
-    if not rule.requires and not rule.favours:
+    if not rule.requires and not rule.favours and not rule.unless:
         lines += ["Never blocks and never recommends: the actions are at most allowed.", ""]
-    elif not rule.favours:
+    elif not rule.favours and not rule.unless:
         lines += ["Favours nothing: when the preconditions hold the actions are allowed.", ""]
     lines += [rule.rationale, "", f"*Source:* {rule.citation}", ""]
     return lines

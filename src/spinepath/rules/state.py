@@ -33,11 +33,15 @@ import attrs
 from spinepath.anatomy import FacetJoint, Foramen, NerveRoot, Segment, Side, SpinalNerve
 from spinepath.model import (
     AnteriorCervicalDiscectomyFusion,
+    Antithrombotic,
+    AntithromboticUse,
     Approach,
     CentralStenosis,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
+    Decision,
     DiscHerniation,
+    DrugStatus,
     Event,
     FacetArthropathy,
     ForaminalStenosis,
@@ -50,6 +54,8 @@ from spinepath.model import (
     ImagingStudy,
     Instability,
     Intervention,
+    LabResult,
+    LabTest,
     MedialBranchBlock,
     Medication,
     MedicationTrial,
@@ -60,19 +66,24 @@ from spinepath.model import (
     PatientRecord,
     PhysicalTherapyCourse,
     PostureReview,
+    PsychologicalEvaluation,
     QualityOfLifeImpact,
     RadiofrequencyAblation,
     SelectiveNerveRootBlock,
     SensoryChange,
+    SeriousPathologyScreen,
+    SharedDecision,
     SpinalCordStimulatorImplant,
     SpinalCordStimulatorTrial,
     Surgery,
     SurgicalConsultation,
     Symptoms,
     Trajectory,
+    Urgency,
     VisitPurpose,
 )
 from spinepath.model.imaging import ImagingFinding
+from spinepath.model.options import ActionKind
 from spinepath.rules.actions import ACTION_TYPES as _ACTION_TYPES
 from spinepath.rules.actions import kind_of
 from spinepath.rules.phases import ACTION_PHASE, ENTRY, Phase
@@ -221,13 +232,23 @@ ADVANCED_PT = "advanced physical therapy"
 
 @attrs.frozen(cache_hash=True)
 class Safety:
-    """What the health factors in force say about needles, fluoroscopy and surgery."""
+    """What the health factors in force say about needles, fluoroscopy, contrast and surgery.
+
+    ``unnamed_anticoagulant`` is the legacy ``anticoagulated`` flag while no anticoagulant is
+    named in the record: it is treated as an anticoagulant that must be held before an
+    intermediate- or high-risk procedure, for an unknown time (so such a procedure is blocked
+    until the drug and its hold are recorded)."""
 
     infection: bool = False
-    bleeding_risk: bool = False
+    anticoagulated: bool = False
+    bleeding_disorder: bool = False
+    bleeding_factors: tuple[str, ...] = ()
     pregnant: bool = False
     fit_for_surgery: bool = True
     mri_contraindicated: bool = False
+    contrast_allergy: bool = False
+    contrast_plan: bool = False
+    diabetes: bool = False
     health: HealthFactors = _note(HealthFactors())
 
     @classmethod
@@ -235,12 +256,76 @@ class Safety:
         asa = health.asa_class
         return cls(
             health.active_infection,
-            health.bleeding_risk,
+            health.anticoagulated,
+            health.bleeding_disorder,
+            health.bleeding_factors,
             health.pregnant,
             asa is None or asa <= 4,
             health.mri_contraindicated,
+            health.contrast_allergy,
+            health.contrast_plan,
+            health.diabetes,
             health,
         )
+
+
+@attrs.frozen(cache_hash=True)
+class Antithrombotics:
+    """Anticoagulant and antiplatelet drugs as last recorded, each with the day its status
+    began (taking since, or held or stopped since: the first day without a dose) (SF1)."""
+
+    status: tuple[tuple[Antithrombotic, DrugStatus], ...] = ()
+    since: tuple[tuple[Antithrombotic, dt.date], ...] = _date((), "antithrombotic_holds")
+    doses: tuple[tuple[Antithrombotic, float | None], ...] = _note(())
+
+    @property
+    def anticoagulant_named(self) -> bool:
+        return any(drug.anticoagulant for drug, _ in self.status)
+
+    def since_of(self, drug: Antithrombotic) -> dt.date:
+        day: dt.date = _lookup(self.since, drug)
+        return day
+
+
+@attrs.frozen(cache_hash=True)
+class Screening:
+    """The serious spinal pathology screen (SF2): whether the latest screen is positive and
+    not yet answered by a work-up, and whether one has been ordered since."""
+
+    positive: bool = False
+    ordered: bool = False
+    screened: bool = False
+    items: tuple[str, ...] = _note(())
+    not_asked: tuple[str, ...] = _note(())
+    screened_on: dt.date | None = _note()
+    answered: str | None = _note()
+
+
+@attrs.frozen(cache_hash=True)
+class Decisions:
+    """Shared decisions, the latest per option kind (SF5), and the psychological evaluation
+    before a stimulator (SF6)."""
+
+    declined: frozenset[ActionKind] = frozenset()
+    consented: frozenset[ActionKind] = frozenset()
+    psychology: bool | None = None
+    on: tuple[tuple[ActionKind, dt.date], ...] = _note(())
+    psychology_on: dt.date | None = _note()
+
+
+@attrs.frozen(cache_hash=True)
+class Steroids:
+    """Corticosteroid injected (CESIs and SNRBs with steroid), as methylprednisolone-equivalent
+    mg per day given (``doses[i]`` on ``dosed_on[i]``), and the latest glucose results (SF4,
+    SF7)."""
+
+    hba1c_high: bool = False
+    glucose_high: bool = False
+    doses: tuple[float, ...] = ()
+    dosed_on: tuple[dt.date, ...] = _date((), YEAR_DAYS)
+    undosed: tuple[dt.date, ...] = _date((), YEAR_DAYS)
+    hba1c: tuple[float, dt.date] | None = _note()
+    glucose: tuple[float, dt.date] | None = _note()
 
 
 @attrs.frozen(cache_hash=True)
@@ -456,6 +541,10 @@ class FactState:
     since_failure: Since = Since()
     outcomes: Outcomes = Outcomes()
     surgical: Surgical = Surgical()
+    antithrombotics: Antithrombotics = Antithrombotics()
+    screening: Screening = Screening()
+    decisions: Decisions = Decisions()
+    steroids: Steroids = Steroids()
     onset: dt.date | None = _date(
         None, "facet_conservative_care_days", "surgery_conservative_care_days"
     )
@@ -524,6 +613,10 @@ _PARTS = (
     Surgical,
     Safety,
     Since,
+    Antithrombotics,
+    Screening,
+    Decisions,
+    Steroids,
 )
 _AGE_FIELDS = _age_fields()
 _PART_FIELDS = tuple(f.name for f in attrs.fields(FactState) if type(f.default) in _PARTS)
@@ -570,7 +663,7 @@ def _ages(profile: Profile) -> Callable[[FactState, dt.date], tuple[int, ...]]:
     lines = ["def ages(state, as_of):", "    out = []"]
     namespace: dict[str, Any] = {"bisect": bisect.bisect_right, "dates_in": _dates_in}
     for i, (owner, name, bounds) in enumerate(_AGE_FIELDS):
-        namespace[f"b{i}"] = tuple(sorted({_days(profile, b) for b in bounds}))
+        namespace[f"b{i}"] = tuple(sorted({d for b in bounds for d in _days(profile, b)}))
         where = f"state.{name}" if owner is None else f"state.{owner}.{name}"
         lines.append(f"    for day in dates_in({where}):")
         lines.append(f"        out.append(bisect(b{i}, (as_of - day).days))")
@@ -584,13 +677,18 @@ def _ages(profile: Profile) -> Callable[[FactState, dt.date], tuple[int, ...]]:
 _AGES: dict[int, tuple[Profile, Callable[[FactState, dt.date], tuple[int, ...]]]] = {}
 
 
-def _days(profile: Profile, bound: str | int) -> int:
+def _days(profile: Profile, bound: str | int) -> tuple[int, ...]:
+    """The day counts a bound stands for: a number, a profile figure in days, or every
+    interval of the antithrombotic hold table."""
     if isinstance(bound, int):
-        return bound
+        return (bound,)
+    if bound == "antithrombotic_holds":
+        holds = profile.antithrombotic_holds.values()
+        return tuple(d for h in holds for d in (h.low, h.intermediate, h.high) if d is not None)
     value = getattr(profile, bound).value
     if not isinstance(value, int):
         raise TypeError(f"profile figure {bound} is not a whole number of days")
-    return value
+    return (value,)
 
 
 def initial_state(patient: Patient, profile: Profile) -> FactState:
@@ -733,6 +831,69 @@ def _health(state: FactState, event: HealthUpdate) -> Changes:
     return {"safety": Safety.of(event.health)}
 
 
+@_folds(AntithromboticUse)
+def _antithrombotic(state: FactState, event: AntithromboticUse) -> Changes:
+    a = state.antithrombotics
+    drug = event.drug
+    status = tuple(sorted(_replace(a.status, drug, event.status)))
+    return {
+        "antithrombotics": Antithrombotics(
+            status=status,
+            since=tuple(sorted(_replace(a.since, drug, event.date))),
+            doses=_replace(a.doses, drug, event.daily_dose_mg),
+        )
+    }
+
+
+@_folds(SeriousPathologyScreen)
+def _screen(state: FactState, event: SeriousPathologyScreen) -> Changes:
+    return {
+        "screening": Screening(
+            positive=event.positive,
+            ordered=False,
+            screened=True,
+            items=event.present,
+            not_asked=event.not_asked,
+            screened_on=event.date,
+            answered=None if event.positive else f"negative screen {event.date.isoformat()}",
+        )
+    }
+
+
+@_folds(SharedDecision)
+def _decision(state: FactState, event: SharedDecision) -> Changes:
+    d = state.decisions
+    kinds = frozenset(event.options)
+    on = d.on
+    for kind in event.options:
+        on = _replace(on, kind, event.date)
+    if event.decision is Decision.DECLINED:
+        declined, consented = d.declined | kinds, d.consented - kinds
+    else:
+        declined, consented = d.declined - kinds, d.consented | kinds
+    return {"decisions": _evolve(d, declined=declined, consented=consented, on=on)}
+
+
+@_folds(PsychologicalEvaluation)
+def _psychology(state: FactState, event: PsychologicalEvaluation) -> Changes:
+    d = state.decisions
+    return {"decisions": _evolve(d, psychology=event.suitable, psychology_on=event.date)}
+
+
+@_folds(LabResult)
+def _lab(state: FactState, event: LabResult) -> Changes:
+    s = state.steroids
+    profile = state.profile
+    result = (event.value, event.date)
+    if event.test is LabTest.HBA1C:
+        limit = profile.steroid_hba1c_max.value
+        high = limit is not None and event.value > limit
+        return {"steroids": _evolve(s, hba1c_high=high, hba1c=result)}
+    limit = profile.steroid_glucose_max.value
+    high = limit is not None and event.value > limit
+    return {"steroids": _evolve(s, glucose_high=high, glucose=result)}
+
+
 @_folds(ClinicalVisit)
 def _visit(state: FactState, event: ClinicalVisit) -> Changes:
     s = event.symptoms
@@ -794,7 +955,16 @@ def _study(state: FactState, event: ImagingStudy) -> Changes:
     }
     if event.modality.shows_soft_tissue and state.surgical.deficit_since_imaging:
         changes["surgical"] = _evolve(state.surgical, deficit_since_imaging=False)
+    if event.modality.shows_soft_tissue and state.screening.positive:
+        answer = f"{event.modality.value.replace('_', ' ')} {event.date.isoformat()}"
+        changes["screening"] = _answered(state.screening, answer)
     return changes
+
+
+def _answered(screening: Screening, answer: str) -> Screening:
+    """A positive screen answered by a work-up (cross-sectional imaging, an urgent
+    consultation)."""
+    return _evolve(screening, positive=False, ordered=False, answered=answer)
 
 
 def _imaging(
@@ -857,10 +1027,13 @@ def _imaging(
 
 @_folds(ImagingOrder)
 def _order(state: FactState, event: ImagingOrder) -> Changes:
-    return {
+    changes: Changes = {
         "imaging": _evolve(state.imaging, last_on=event.date),
         "presentation": _evolve(state.presentation, changed_since_imaging=False),
     }
+    if state.screening.positive and event.modality.shows_soft_tissue:
+        changes["screening"] = _evolve(state.screening, ordered=True)
+    return changes
 
 
 @_folds(PostureReview)
@@ -903,7 +1076,18 @@ def _cesi(state: FactState, event: CervicalEpiduralSteroidInjection) -> Changes:
             steroid_on=steroid_on,
         ),
         "since_failure": state.since_failure.injected(),
+        "steroids": _steroid_given(state, event.steroid.value, event.steroid_dose_mg, event.date),
     }
+
+
+def _steroid_given(state: FactState, steroid: str, dose: float | None, day: dt.date) -> Steroids:
+    """The steroids with one more injection: its dose in methylprednisolone-equivalent mg (by
+    the profile's table), or its day among those whose dose was not recorded."""
+    s = state.steroids
+    if dose is None:
+        return _evolve(s, undosed=(*s.undosed, day))
+    factor: float = state.profile.steroid_equivalents[steroid].value
+    return _evolve(s, doses=(*s.doses, dose * factor), dosed_on=(*s.dosed_on, day))
 
 
 @_folds(SelectiveNerveRootBlock)
@@ -920,7 +1104,10 @@ def _snrb(state: FactState, event: SelectiveNerveRootBlock) -> Changes:
             changes["cesi"] = _evolve(state.cesi, after_snrb=after_snrb | {nerve})
     results = _replace(b.results, nerve, _pending_text("SNRB", event))
     changes["snrb"] = _evolve(b, done=b.done | {nerve}, first_on=first_on, results=results)
-    if event.with_steroid:  # an epidural steroid at that root too
+    if event.steroid is not None:  # an epidural steroid at that root too
+        changes["steroids"] = _steroid_given(
+            state, event.steroid.value, event.steroid_dose_mg, event.date
+        )
         c = changes.get("cesi", state.cesi)
         dates, counted = c.dates, c.counted_blocks
         if state.profile.snrb_steroid_counts_as_epidural.value:
@@ -1040,7 +1227,12 @@ def _scs_implant(state: FactState, event: SpinalCordStimulatorImplant) -> Change
 def _consultation(state: FactState, event: SurgicalConsultation) -> Changes:
     s = state.surgical
     at = state.events
+    changes: Changes = {}
+    if state.screening.positive and event.urgency is Urgency.URGENT:
+        answer = f"urgent consultation {event.date.isoformat()}"
+        changes["screening"] = _answered(state.screening, answer)
     return {
+        **changes,
         "surgical": _evolve(
             s,
             consulted=True,
@@ -1048,7 +1240,7 @@ def _consultation(state: FactState, event: SurgicalConsultation) -> Changes:
             consulted_at=at,
             consulted_on=event.date,
             unanswered=tuple(text for place, text in s.flags if place > at),
-        )
+        ),
     }
 
 

@@ -276,6 +276,11 @@ def health_factors(dice: Dice, sex: Sex | None) -> HealthFactors:
     return HealthFactors(
         anticoagulated=dice.flip(),
         bleeding_disorder=dice.flip(),
+        low_platelets=dice.chance(1, 4),
+        liver_disease=dice.chance(1, 4),
+        kidney_disease=dice.chance(1, 4),
+        contrast_allergy=dice.chance(1, 4),
+        contrast_plan=dice.flip(),
         diabetes=dice.flip(),
         pregnant=dice.flip() if sex is not Sex.MALE else False,
         active_infection=dice.flip(),

@@ -138,10 +138,18 @@ _REQUIRED = frozenset(
         "thoracic_stiffness",
         "score",
         "reason",
+        "status",
+        "test",
+        "value",
+        "suitable",
+        "options",
+        "decision",
     }
 )
 # ... except in these classes (by their ``kind``), where the field is optional.
-_OPTIONAL_IN = frozenset({("regenerative_therapy", "segment")})
+_OPTIONAL_IN = frozenset(
+    {("regenerative_therapy", "segment"), ("antithrombotic_use", "daily_dose_mg")}
+)
 _UNKNOWN_KEYS = ("patient_name", "x_unknown", "notes", "Kind", "ID", "schemaVersion", "")
 
 

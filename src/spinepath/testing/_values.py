@@ -30,15 +30,19 @@ from spinepath.anatomy import (
 )
 from spinepath.model import (
     AnteriorCervicalDiscectomyFusion,
+    Antithrombotic,
+    AntithromboticUse,
     Approach,
     AsaClass,
     CentralStenosis,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
     Complication,
+    Decision,
     Discharge,
     DischargeReason,
     DiscHerniation,
+    DrugStatus,
     Event,
     FacetArthropathy,
     ForaminalStenosis,
@@ -55,6 +59,8 @@ from spinepath.model import (
     Instability,
     InstabilityKind,
     Intervention,
+    LabResult,
+    LabTest,
     MedialBranchBlock,
     Medication,
     MedicationTrial,
@@ -74,6 +80,7 @@ from spinepath.model import (
     PostureAssessment,
     PostureFinding,
     PostureReview,
+    PsychologicalEvaluation,
     QualityOfLifeImpact,
     RadiofrequencyAblation,
     Reflex,
@@ -83,7 +90,9 @@ from spinepath.model import (
     SelectiveNerveRootBlock,
     SensoryChange,
     SensoryFinding,
+    SeriousPathologyScreen,
     Sex,
+    SharedDecision,
     SpinalCordStimulatorImplant,
     SpinalCordStimulatorTrial,
     StenosisGrade,
@@ -110,6 +119,11 @@ __all__ = [
     "EARLIEST_EVENT",
     "LATEST_EVENT",
     "actions",
+    "antithrombotic_uses",
+    "lab_results",
+    "psychological_evaluations",
+    "serious_pathology_screens",
+    "shared_decisions",
     "anterior_cervical_discectomy_fusions",
     "central_stenoses",
     "cervical_epidural_steroid_injections",
@@ -371,6 +385,11 @@ def health_factors(draw: st.DrawFn, *, sex: Sex | None = None) -> HealthFactors:
     return HealthFactors(
         anticoagulated=draw(flags),
         bleeding_disorder=draw(flags),
+        low_platelets=draw(flags),
+        liver_disease=draw(flags),
+        kidney_disease=draw(flags),
+        contrast_allergy=draw(flags),
+        contrast_plan=draw(flags),
         diabetes=draw(flags),
         pregnant=draw(flags) if sex is not Sex.MALE else False,
         active_infection=draw(flags),
@@ -933,6 +952,47 @@ def health_updates(
     )
 
 
+@_event_strategy(AntithromboticUse)
+def antithrombotic_uses(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """An anticoagulant or antiplatelet drug taken, held or stopped from a date (SF1)."""
+    return {
+        "drug": draw(st.sampled_from(Antithrombotic)),
+        "status": draw(st.sampled_from(DrugStatus)),
+        "daily_dose_mg": draw(st.none() | st.sampled_from((2.5, 5.0, 20.0, 75.0, 100.0))),
+    }
+
+
+_SCREEN_ITEM = st.sampled_from((None, False, False, False, False, False, True))
+
+
+@_event_strategy(SeriousPathologyScreen)
+def serious_pathology_screens(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A serious spinal pathology screen, each item present, absent or not asked (SF2)."""
+    return {name: draw(_SCREEN_ITEM) for name in SeriousPathologyScreen.ITEMS}
+
+
+@_event_strategy(LabResult)
+def lab_results(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """An HbA1c (%) or blood glucose (mg/dL) result (SF4)."""
+    test = draw(st.sampled_from(LabTest))
+    if test is LabTest.HBA1C:
+        return {"test": test, "value": draw(st.sampled_from((5.4, 7.0, 9.0, 9.5, 12.0)))}
+    return {"test": test, "value": draw(st.sampled_from((90.0, 180.0, 300.0, 320.0)))}
+
+
+@_event_strategy(PsychologicalEvaluation)
+def psychological_evaluations(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """A psychological evaluation before a stimulator trial (SF6)."""
+    return {"suitable": draw(st.booleans())}
+
+
+@_event_strategy(SharedDecision)
+def shared_decisions(draw: st.DrawFn, day: dt.date) -> _EventArgs:
+    """An informed patient's consent to, or refusal of, one or more options (SF5)."""
+    kinds = draw(st.lists(st.sampled_from(ActionKind), min_size=1, max_size=3, unique=True))
+    return {"options": tuple(kinds), "decision": draw(st.sampled_from(Decision))}
+
+
 @_event_strategy(Discharge)
 def discharges(draw: st.DrawFn, day: dt.date) -> _EventArgs:
     """The end of active treatment, with its reason."""
@@ -954,6 +1014,7 @@ def _cesi_fields(draw: st.DrawFn) -> _EventArgs:
         "side": side,
         "steroid": steroid,
         "particulate": particulate,
+        "steroid_dose_mg": draw(st.none() | st.sampled_from((4.0, 8.0, 10.0, 40.0, 80.0))),
     }
 
 
@@ -1084,6 +1145,11 @@ _CARE_EVENTS: dict[type[Event], Callable[..., SearchStrategy[Any]]] = {
     OutcomeReport: outcome_reports,
     HealthUpdate: health_updates,
     Discharge: discharges,
+    AntithromboticUse: antithrombotic_uses,
+    SeriousPathologyScreen: serious_pathology_screens,
+    LabResult: lab_results,
+    PsychologicalEvaluation: psychological_evaluations,
+    SharedDecision: shared_decisions,
 }
 
 EVENT_STRATEGIES: dict[type[Event], Callable[..., SearchStrategy[Any]]] = {

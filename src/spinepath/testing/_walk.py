@@ -33,12 +33,16 @@ from hypothesis import strategies as st
 
 from spinepath.anatomy import NerveRoot, Side, SpinalNerve
 from spinepath.model import (
+    Antithrombotic,
+    AntithromboticUse,
     Approach,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
     Complication,
+    Decision,
     DischargeReason,
     DiscHerniation,
+    DrugStatus,
     Event,
     FacetArthropathy,
     ForaminalStenosis,
@@ -52,6 +56,8 @@ from spinepath.model import (
     ImagingOrder,
     ImagingStudy,
     Intervention,
+    LabResult,
+    LabTest,
     MedialBranchBlock,
     Medication,
     Modality,
@@ -62,11 +68,14 @@ from spinepath.model import (
     OutcomeReport,
     PatientRecord,
     PhysicalTherapyFocus,
+    PsychologicalEvaluation,
     QualityOfLifeImpact,
     RegenerativeKind,
     SelectiveNerveRootBlock,
     SensoryChange,
     SensoryFinding,
+    SeriousPathologyScreen,
+    SharedDecision,
     SpinalCordStimulatorTrial,
     Steroid,
     Surgery,
@@ -677,10 +686,50 @@ def flag_visit(draw: Draw, walk: Walk) -> Event:
 
 
 def _health(dice: Dice, walk: Walk) -> Event:
-    health = d.health_factors(dice, walk.record.patient.sex)
-    update = HealthUpdate(id=walk.new_id(), date=walk.today, health=health)
-    walk.add(update)
-    return update
+    """A health update, or (half the time) one of the safety events: an antithrombotic taken,
+    held or stopped, a serious-pathology screen, a shared decision, a psychological evaluation
+    or a laboratory result."""
+    event: Event
+    if dice.flip():
+        event = _safety_event(dice, walk)
+    else:
+        health = d.health_factors(dice, walk.record.patient.sex)
+        event = HealthUpdate(id=walk.new_id(), date=walk.today, health=health)
+    walk.add(event)
+    return event
+
+
+_ANTITHROMBOTICS = tuple(Antithrombotic)
+_DRUG_STATUSES = tuple(DrugStatus)
+_KINDS = tuple(ActionKind)
+_DECISIONS = tuple(Decision)
+_SCREEN_ANSWERS = (None, False, False, False, False, False, True)
+
+
+def _safety_event(dice: Dice, walk: Walk) -> Event:
+    ident, day = walk.new_id(), walk.today
+    what = dice.below(5)
+    if what == 0:
+        return AntithromboticUse(
+            id=ident,
+            date=day,
+            drug=dice.one(_ANTITHROMBOTICS),
+            status=dice.one(_DRUG_STATUSES),
+            daily_dose_mg=dice.maybe((2.5, 5.0, 75.0, 100.0)),
+        )
+    if what == 1:
+        answers: dict[str, Any] = {
+            name: dice.one(_SCREEN_ANSWERS) for name in SeriousPathologyScreen.ITEMS
+        }
+        return SeriousPathologyScreen(id=ident, date=day, **answers)
+    if what == 2:
+        options = tuple(dice.distinct(_KINDS, dice.size(1, 2)))
+        return SharedDecision(id=ident, date=day, options=options, decision=dice.one(_DECISIONS))
+    if what == 3:
+        return PsychologicalEvaluation(id=ident, date=day, suitable=dice.chance(3, 4))
+    if dice.flip():
+        return LabResult(id=ident, date=day, test=LabTest.HBA1C, value=dice.one((6.0, 8.0, 10.5)))
+    return LabResult(id=ident, date=day, test=LabTest.GLUCOSE, value=dice.one((110.0, 350.0)))
 
 
 def step(draw: Draw, walk: Walk) -> Event:
