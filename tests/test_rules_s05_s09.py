@@ -334,6 +334,42 @@ def test_s7_gon_block_repeated_once_its_relief_wore_off() -> None:
     assert "an earlier left GON block worked" in option.reasons[0].text
 
 
+def _gon_every(days: int, count: int, side: str = "left") -> Clinic:
+    """``count`` blocks on one side, ``days`` apart, each relieving for a month."""
+    clinic = _occipital(side)
+    for k in range(count):
+        day = 55 + k * days
+        clinic = clinic.gon(day, side).outcome(
+            pain_before=6, pain_after=1, relief=80, lasting=30, day=day + 35
+        )
+    return clinic
+
+
+def test_s7_gon_blocks_capped_per_rolling_12_months() -> None:
+    clinic = _gon_every(60, 4)  # days 55, 115, 175, 235: four in a year
+    at = clinic.day(300)
+    option = evaluate(clinic.record, Do.gon("left"), as_of=at)
+    assert option.status is Status.BLOCKED
+    assert "S7: 4 left GON blocks in 12 months (limit 4): limit reached" in [
+        str(r) for r in option.failed
+    ]
+    # the right side is counted on its own
+    assert "right GON blocks" not in " ".join(str(r) for r in option.failed)
+    # a year after the first block, three remain in the window: legal again
+    later = evaluate(clinic.record, Do.gon("left"), as_of=clinic.day(55 + 365))
+    assert later.status is Status.RECOMMENDED
+    assert any("3 left GON blocks in 12 months (limit 4)" in r.text for r in later.reasons)
+
+
+def test_s7_gon_cap_is_a_profile_figure() -> None:
+    clinic = _gon_every(60, 4)
+    uncapped = CONSENSUS_2022.derive("uncapped", "no GON cap", gon_max_per_12_months=None)
+    option = evaluate(clinic.record, Do.gon("left"), as_of=clinic.day(300), profile=uncapped)
+    assert option.status is Status.RECOMMENDED
+    figure = CONSENSUS_2022.gon_max_per_12_months
+    assert (figure.value, figure.unit, figure.grade) == (4, "blocks per side", "assumption")
+
+
 def test_s7_gon_block_blocked_with_active_infection() -> None:
     record = _occipital("left").health_update(52, active_infection=True).record
     blocked(assess(record), Do.gon("left"), "S7", "active infection")

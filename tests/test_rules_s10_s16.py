@@ -94,6 +94,69 @@ def test_s10_implant_recommended_after_a_successful_trial() -> None:
     assert a.phase is Phase.ADVANCED_INTERVENTIONAL
 
 
+def test_s10_scs_trial_waits_for_an_indicated_operation_done_or_declined() -> None:
+    consulted = _failed_non_surgical_care().consult(95)
+    a = assess(consulted.record)
+    option = allowed(a, Do.scs_trial(), "S10")
+    assert option.reasons[0].text == (
+        "not favoured now: an operation is still open (left C6 compressed and symptomatic; "
+        "a surgeon consulted; neither operated nor declined)"
+    )
+    recommended(a, Do.acdf("C5-6"), "S14")
+    declined = consulted.decide(96, "declined", "acdf", "laminoforaminotomy")
+    b = assess(declined.record)
+    option = recommended(b, Do.scs_trial(), "S10")
+    assert "no operation open (the patient declined surgery on 2024-04-13)" in (
+        option.reasons[0].text
+    )
+
+
+def _two_roots_confirmed(root: str) -> Clinic:
+    """Left C6 and C7 pain, both foramina narrowed; an SNRB confirms one root."""
+    return (
+        Clinic(birth="1966-07-19", sex="male")
+        .intake(0, arm=8, neck=4, radiating=["left C6", "left C7"], onset=-30, exam=C6_DEFICIT)
+        .mri(7, foraminal("C5-6", "left"), foraminal("C6-7", "left"))
+        .cesi(14, "interlaminar", "C6-7", "central")
+        .outcome(pain_before=8, pain_after=7, relief=15)
+        .re_evaluation(42, arm=8, neck=4, radiating=["left C6", "left C7"], exam=C6_DEFICIT)
+        .snrb(49, root)
+        .outcome(pain_before=8, pain_after=2, relief=75, concordant=True)
+        .medication(50, "gabapentin", 1800)
+        .pt(50, "deep_stabilisation", "core", "posture")
+        .cesi(63, "transforaminal", "C6-7" if root == "left C7" else "C5-6", "left")
+        .outcome(pain_before=8, pain_after=7, relief=15)
+        .visit(
+            91,
+            arm=8,
+            neck=4,
+            radiating=["left C6", "left C7"],
+            quality_of_life="debilitating",
+            exam=C6_DEFICIT,
+        )
+        .consult(95)
+    )
+
+
+def test_s13_the_operation_favoured_is_at_the_root_a_block_confirmed() -> None:
+    a = assess(_two_roots_confirmed("left C7").record)
+    option = recommended(a, Do.foraminotomy("C6-7", "left"), "S15")
+    assert any(
+        "C6-7 left decompresses the root a nerve root block confirmed: left C7 "
+        "(SNRB 2024-02-26: 75% relief, positive)" in r.text
+        for r in option.reasons
+    )
+    recommended(a, Do.acdf("C6-7"), "S14")
+    # the other symptomatic level stays a surgeon's option, not a recommendation
+    other = allowed(a, Do.foraminotomy("C5-6", "left"), "S15")
+    assert any(
+        "C5-6 left does not reach the root a nerve root block confirmed: left C7" in r.text
+        for r in other.reasons
+    )
+    allowed(a, Do.acdf("C5-6"), "S14")
+    recommended(a, Do.acdf("C5-6", "C6-7"), "S14")  # a two-level fusion reaches it too
+
+
 # -- S11: routine consultation after failed non-surgical care --------------------------------------
 
 

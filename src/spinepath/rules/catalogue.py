@@ -346,12 +346,13 @@ RULES: tuple[Rule, ...] = (
         id="S7",
         title="Occipital pain: greater occipital nerve block",
         actions=(K.GREATER_OCCIPITAL_NERVE_BLOCK,),
-        requires=SAFE_NEEDLE,
+        requires=SAFE_NEEDLE & F("gon_frequency_ok"),
         favours=F("occipital_pain_on_side")
         & (~F("gon_block_done") | F("gon_block_worked_before"))
         & ~F("adequate_relief"),
         rationale="Upper-neck pain radiating toward the head (occipital neuralgia, cervicogenic "
-        "headache) is treated with a GON block, diagnostic and therapeutic.",
+        "headache) is treated with a GON block, diagnostic and therapeutic; a repeat is judged "
+        "on the last block on that side, within the profile's limit per 12 months.",
         citation="seed article; ICHD-3 13.4",
     ),
     Rule(
@@ -382,10 +383,14 @@ RULES: tuple[Rule, ...] = (
         title="Advanced interventional: spinal cord stimulator trial",
         actions=(K.SPINAL_CORD_STIMULATOR_TRIAL,),
         requires=F("blocks_failed") & ~F("scs_implanted") & F("surgery_considered") & SAFE_NEEDLE,
-        favours=F("radicular_pain") & ~F("scs_trial_done") & ~F("adequate_relief"),
+        favours=F("radicular_pain")
+        & ~F("scs_trial_done")
+        & ~F("adequate_relief")
+        & ~F("surgery_pending"),
         rationale="When RFA and the other blocks fail, spinal cord stimulation may be "
         "considered, starting with a trial; where a compressive lesion correlates with the "
-        "symptoms, surgery is considered first (a surgeon consulted, or not fit for it).",
+        "symptoms, surgery is considered first (a surgeon consulted, or not fit for it), and "
+        "a trial is recommended only once an indicated operation was done or declined.",
         citation="seed article; Shanthanna et al., RAPM 2023 (SCS guideline); Medicare NCD 160.7 "
         "(other modalities, surgery included, tried or judged unsuitable)",
     ),
@@ -484,7 +489,10 @@ RULES: tuple[Rule, ...] = (
         title="ACDF",
         actions=(K.ACDF,),
         requires=~F("already_fused") & (F("red_flag") | F("payer_arm_pain_criterion")),
-        favours=INDICATED_SURGERY & F("consulted") & F("imaging_correlates"),
+        favours=INDICATED_SURGERY
+        & F("consulted")
+        & F("imaging_correlates")
+        & F("operates_on_confirmed_root"),
         rationale="Anterior cervical discectomy and fusion removes the disc and fuses the "
         "segment; it removes root or cord compression. A payer profile may also require arm "
         "pain of at least its floor for its number of weeks, except for a red flag.",
@@ -499,6 +507,7 @@ RULES: tuple[Rule, ...] = (
         favours=INDICATED_SURGERY
         & F("consulted")
         & F("imaging_correlates")
+        & F("operates_on_confirmed_root")
         & ~F("cord_compression_at")
         & ~F("instability_at"),
         rationale="Removes a little bone and soft tissue around the root in its foramen; less "

@@ -1514,6 +1514,36 @@ def _gon_block_done(f: Facts, a: Action) -> bool:
     return _covers(f.state.gon.done, a.side)
 
 
+@_fact(
+    "gon_frequency_ok",
+    "GON blocks on this side within the profile's limit per rolling 12 months (S7)",
+    "{n} {target} GON blocks in 12 months (limit {limit})",
+    "{n} {target} GON blocks in 12 months (limit {limit}): limit reached",
+    detail=lambda f, a: {
+        "n": _gon_within_year(f, a),
+        "limit": f.profile.gon_max_per_12_months.value or "none in this profile",
+    },
+    target=True,
+)
+def _gon_frequency_ok(f: Facts, a: Action) -> bool:
+    limit = f.profile.gon_max_per_12_months.value
+    return limit is None or _gon_within_year(f, a) < limit
+
+
+def _gon_within_year(f: Facts, a: Action) -> int:
+    """The most blocks on one side of the target in the last 12 months (a bilateral block
+    counts on both sides)."""
+    if a.side is None:
+        return 0
+    return max(
+        (
+            f.within(tuple(d for s, d in f.state.gon.dates if s.covers(lateral)), YEAR_DAYS)
+            for lateral in a.side.lateral
+        ),
+        default=0,
+    )
+
+
 def _gon_history(f: Facts, a: Action) -> str:
     side = a.side
     keys = tuple(s for s, _ in f.state.gon.results if side is not None and s.covers(side))
@@ -1693,6 +1723,9 @@ def _surgery_considered(f: Facts, _: Action) -> bool:
 
 def _considered_why(f: Facts) -> str:
     s = f.state.surgical
+    if s.ever_consulted and f.state.decisions.declined >= _SURGERY:
+        on = _surgery_declined_on(f)
+        return f"a surgeon has been consulted; the patient declined surgery on {on}"
     if s.ever_consulted:
         return "a surgeon has been consulted"
     if s.operated:
@@ -1703,6 +1736,93 @@ def _considered_why(f: Facts) -> str:
     if not found:
         return "no compressive lesion correlating with the symptoms on record"
     return f"{'; '.join(found)}, and no surgical opinion on record"
+
+
+@_fact(
+    "surgery_pending",
+    "an operation is still open: a surgeon consulted on a correlating compressive lesion, "
+    "surgery indicated, fit for it, and the patient has neither had nor declined it (S10, "
+    "NCD 160.7)",
+    "an operation is still open ({why})",
+    "no operation open ({why})",
+    detail=lambda f, _: {"why": _pending_why(f)},
+)
+def _surgery_pending(f: Facts, _: Action) -> bool:
+    s = f.state.surgical
+    return (
+        s.ever_consulted
+        and not s.operated
+        and bool(_compressions(f))
+        and f.state.safety.fit_for_surgery
+        and not f.state.decisions.declined >= _SURGERY
+        and _surgery_indicated(f)
+    )
+
+
+def _surgery_indicated(f: Facts) -> bool:
+    """S13-S14's indication, as the catalogue's INDICATED_SURGERY reads it."""
+    g = f.general
+    return bool(
+        g["red_flag"]
+        or (
+            g["targeted_care_failed"]
+            and g["debilitating_pain"]
+            and g["conservative_care_long_enough"]
+        )
+    )
+
+
+def _pending_why(f: Facts) -> str:
+    s = f.state.surgical
+    if not s.ever_consulted:
+        return "no surgical consultation on record"
+    if s.operated:
+        return "operated on"
+    if not _compressions(f):
+        return "no compressive lesion correlating with the symptoms on record"
+    if not f.state.safety.fit_for_surgery:
+        return f"not fit for surgery (ASA {_asa(f.state.safety.health)})"
+    if f.state.decisions.declined >= _SURGERY:
+        return f"the patient declined surgery on {_surgery_declined_on(f)}"
+    if not _surgery_indicated(f):
+        return (
+            "surgery not indicated: no red flag, and targeted care not failed with debilitating "
+            "pain for long enough"
+        )
+    return f"{'; '.join(_compressions(f))}; a surgeon consulted; neither operated nor declined"
+
+
+@_fact(
+    "operates_on_confirmed_root",
+    "where a selective nerve root block confirmed a root, the operation decompresses it (S3, S13)",
+    "{why}",
+    "{why}",
+    detail=lambda f, a: {"why": _confirmed_root_why(f, a)},
+    target=True,
+)
+def _operates_on_confirmed_root(f: Facts, a: Action) -> bool:
+    confirmed = f.state.snrb.positive
+    return not confirmed or any(_decompresses(a, n) for n in confirmed)
+
+
+def _decompresses(a: Action, nerve: SpinalNerve) -> bool:
+    """Whether an operation reaches a root: an ACDF at the segment it exits through (both
+    sides), a foraminotomy at that segment on its side."""
+    at = any(s.exiting_root == nerve.root for s in a.segments)
+    foramen = a.foramen
+    return at and (foramen is None or foramen.side.covers(nerve.side))
+
+
+def _confirmed_root_why(f: Facts, a: Action) -> str:
+    confirmed = sorted(f.state.snrb.positive, key=str)
+    if not confirmed:
+        return "no root confirmed by a selective nerve root block"
+    roots = ", ".join(str(n) for n in confirmed)
+    history = _history(f.state.snrb.results, tuple(confirmed))
+    said = f" ({history})" if history else ""
+    if any(_decompresses(a, n) for n in confirmed):
+        return f"{a.target} decompresses the root a nerve root block confirmed: {roots}{said}"
+    return f"{a.target} does not reach the root a nerve root block confirmed: {roots}{said}"
 
 
 @_fact(

@@ -236,6 +236,11 @@ RFA_LASTING = (
     "assumption: relief >=50% (the endpoint of Lord et al., NEJM 1996 and Cohen 2007) lasting "
     "at least 6 months, the lower end of the seed article's 6-12 months"
 )
+GON_FREQUENCY = (
+    "assumption: no guideline or payer limit on repeat greater occipital nerve blocks was found; "
+    "four a year on a side (a block about every three months) keeps repeats to blocks whose "
+    "relief lasted, and bounds the steroid they carry"
+)
 GON_LASTING = (
     "assumption: relief ending within two weeks has not lasted; >=50% responses lasted about "
     "27 days on average (J Headache Pain 2012, 10.1007/s10194-012-0417-x)"
@@ -372,6 +377,7 @@ class Profile:
     # S7: a greater occipital nerve block that worked
     gon_block_response: Figure = attrs.field(validator=_threshold)
     gon_adequate_relief_days: Figure = attrs.field(validator=_count(0))
+    gon_max_per_12_months: Figure = attrs.field(validator=_count(1, optional_=True))
     # S10: a successful spinal cord stimulator trial
     scs_trial_success: Figure = attrs.field(validator=_threshold)
     # S11: failed conservative care before elective surgery
@@ -640,6 +646,7 @@ CONSENSUS_2022 = Profile(
     rfa_adequate_relief_days=_fig(180, "days", RFA_LASTING, A),
     gon_block_response=_fig(Threshold.at_least(50), PCT, GON_SOURCE, R),
     gon_adequate_relief_days=_fig(14, "days", GON_LASTING, A),
+    gon_max_per_12_months=_fig(4, "blocks per side", GON_FREQUENCY, A),
     scs_trial_success=_fig(Threshold.at_least(50), PCT, SCS_SOURCE, R),
     surgery_conservative_care_days=_fig(84, "days", FUSION_LCD + " (12 weeks)", R),
     surgery_min_arm_pain=_fig(

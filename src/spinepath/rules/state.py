@@ -439,6 +439,7 @@ class OccipitalBlocks:
 
     done: frozenset[Side] = frozenset()
     worked: frozenset[Side] = frozenset()
+    dates: tuple[tuple[Side, dt.date], ...] = _date((), YEAR_DAYS)
     results: tuple[tuple[Side, str], ...] = _note(())
 
 
@@ -1164,7 +1165,8 @@ def _rfa(state: FactState, event: RadiofrequencyAblation) -> Changes:
 def _gon(state: FactState, event: GreaterOccipitalNerveBlock) -> Changes:
     g = state.gon
     results = _replace(g.results, event.side, _pending_text("GON block", event))
-    return {"gon": _evolve(g, done=g.done | {event.side}, results=results)}
+    dates = (*g.dates, (event.side, event.date))
+    return {"gon": _evolve(g, done=g.done | {event.side}, dates=dates, results=results)}
 
 
 def _pending_text(name: str, event: Intervention) -> str:
