@@ -234,10 +234,10 @@ ADVANCED_PT = "advanced physical therapy"
 class Safety:
     """What the health factors in force say about needles, fluoroscopy, contrast and surgery.
 
-    ``unnamed_anticoagulant`` is the legacy ``anticoagulated`` flag while no anticoagulant is
-    named in the record: it is treated as an anticoagulant that must be held before an
-    intermediate- or high-risk procedure, for an unknown time (so such a procedure is blocked
-    until the drug and its hold are recorded)."""
+    ``anticoagulated`` is the legacy flag: while no anticoagulant is named in the record
+    (:class:`Antithrombotics`), SF1 treats it as an anticoagulant that must be held before an
+    intermediate- or high-risk procedure for an unknown time, so such a procedure is blocked
+    until the drug and its hold are recorded."""
 
     infection: bool = False
     anticoagulated: bool = False
