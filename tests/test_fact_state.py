@@ -96,6 +96,31 @@ def test_an_earlier_day_folds_the_events_up_to_it(
     assert everything(state_of(record, profile, day)) == everything(state_of(upto, profile))
 
 
+def test_the_key_tells_apart_dates_of_different_fields() -> None:
+    # Four left GON blocks and three right ones, against three left and four right: the same
+    # sides done, the same number of dates in the window, opposite answers for a left block
+    # (four a year on a side is the limit). The key must say which field each date is in.
+    from clinic import Do, failed_cesi
+
+    def blocks(left: int, right: int) -> sp.PatientRecord:
+        clinic = failed_cesi().re_evaluation(
+            50, arm=3, neck=5, headache="occipital_neuralgia", headache_side="bilateral"
+        )
+        days = iter(range(55, 400, 20))
+        for side, count in (("left", left), ("right", right)):
+            for _ in range(count):
+                clinic = clinic.gon(next(days), side)
+        return clinic.record
+
+    day = dt.date(2024, 1, 8) + dt.timedelta(days=200)
+    four_left, three_left = blocks(4, 3), blocks(3, 4)
+    a = state_of(four_left, sp.CONSENSUS_2022)
+    b = state_of(three_left, sp.CONSENSUS_2022)
+    assert a.key(day) != b.key(day)
+    assert sp.evaluate(four_left, Do.gon("left"), as_of=day).status is sp.Status.BLOCKED
+    assert sp.evaluate(three_left, Do.gon("left"), as_of=day).status is not sp.Status.BLOCKED
+
+
 def test_the_key_tells_apart_days_the_facts_tell_apart() -> None:
     # 10 days after an injection a repeat is too soon (minimum 14 days); 20 days after, it is
     # not: two keys, two answers (the record up to that day, its outcome not yet reported).

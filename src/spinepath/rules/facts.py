@@ -1535,13 +1535,8 @@ def _gon_within_year(f: Facts, a: Action) -> int:
     counts on both sides)."""
     if a.side is None:
         return 0
-    return max(
-        (
-            f.within(tuple(d for s, d in f.state.gon.dates if s.covers(lateral)), YEAR_DAYS)
-            for lateral in a.side.lateral
-        ),
-        default=0,
-    )
+    gon = f.state.gon
+    return max((f.within(gon.dates_on(s), YEAR_DAYS) for s in a.side.lateral), default=0)
 
 
 def _gon_history(f: Facts, a: Action) -> str:

@@ -439,8 +439,13 @@ class OccipitalBlocks:
 
     done: frozenset[Side] = frozenset()
     worked: frozenset[Side] = frozenset()
-    dates: tuple[tuple[Side, dt.date], ...] = _date((), YEAR_DAYS)
+    left_dates: tuple[dt.date, ...] = _date((), YEAR_DAYS)
+    right_dates: tuple[dt.date, ...] = _date((), YEAR_DAYS)
     results: tuple[tuple[Side, str], ...] = _note(())
+
+    def dates_on(self, side: Side) -> tuple[dt.date, ...]:
+        """The blocks given on one side (a bilateral block counts on both)."""
+        return self.left_dates if side is Side.LEFT else self.right_dates
 
 
 @attrs.frozen(cache_hash=True)
@@ -668,6 +673,7 @@ def _ages(profile: Profile) -> Callable[[FactState, dt.date], tuple[int, ...]]:
         where = f"state.{name}" if owner is None else f"state.{owner}.{name}"
         lines.append(f"    for day in dates_in({where}):")
         lines.append(f"        out.append(bisect(b{i}, (as_of - day).days))")
+        lines.append("    out.append(-1)")  # where one field's dates end and the next begin
     lines.append("    return tuple(out)")
     exec(compile("\n".join(lines) + "\n", "<fact state ages>", "exec"), namespace)
     ages: Callable[[FactState, dt.date], tuple[int, ...]] = namespace["ages"]
@@ -1165,8 +1171,14 @@ def _rfa(state: FactState, event: RadiofrequencyAblation) -> Changes:
 def _gon(state: FactState, event: GreaterOccipitalNerveBlock) -> Changes:
     g = state.gon
     results = _replace(g.results, event.side, _pending_text("GON block", event))
-    dates = (*g.dates, (event.side, event.date))
-    return {"gon": _evolve(g, done=g.done | {event.side}, dates=dates, results=results)}
+    lateral = event.side.lateral
+    left = (*g.left_dates, event.date) if Side.LEFT in lateral else g.left_dates
+    right = (*g.right_dates, event.date) if Side.RIGHT in lateral else g.right_dates
+    return {
+        "gon": _evolve(
+            g, done=g.done | {event.side}, left_dates=left, right_dates=right, results=results
+        )
+    }
 
 
 def _pending_text(name: str, event: Intervention) -> str:
