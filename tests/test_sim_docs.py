@@ -146,17 +146,17 @@ def test_parameter_figures_in_the_text_are_the_defaults() -> None:
 
     p = sim.DEFAULT_PARAMETERS
     text = " ".join(DOC.read_text().split())
-    rfa = p.rfa_success.uncertainty
-    assert rfa is not None
-    low, high = (rfa.to_dict()[k] for k in ("low", "high"))
     stated = [
-        f"CESI response about {p.cesi_response.value:.0%}",
-        f"RFA success {low:.0%}-{high:.0%}".replace("%-", "-"),
-        f"median RFA relief {p.rfa_relief_median_days.value:.0f} days",
-        f"GON relief about {p.gon_relief_mean_days.value:.0f} days",
-        "SCS trial success 23 of 35" if math.isclose(p.scs_trial_success.value, 23 / 35) else "?",
-        f"about {p.acdf_recurrence_per_year.value:.0%} a year after ACDF",
-        f"assumed operative success ({p.surgery_success.value:.0%},",
+        f"{p.cesi_response.value:.1%} (disc herniation) and "
+        f"{p.cesi_stenosis_response.value:.1%} (foraminal stenosis) respond",
+        f"responders' median {p.cesi_relief_median_days.value:.0f} days",
+        f"({p.targeted_cesi_response.value:.1%} respond)",
+        f"({p.rfa_success.value:.1%} respond, responders' median "
+        f"{p.rfa_relief_median_days.value:.0f} days)",
+        f"{p.surgery_success.value:.0%} succeed at the generating level, "
+        f"{p.surgery_off_level_success.value:.0%} elsewhere, "
+        f"{p.revision_success.value:.0%} for a revision",
+        f"adjacent segment disease about {p.acdf_recurrence_per_year.value:.0%} a year",
     ]
     for sentence in stated:
         assert sentence in text, sentence
