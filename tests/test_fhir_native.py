@@ -25,17 +25,22 @@ from spinepath.errors import InvalidDocument
 from spinepath.fhir.reference import render_markdown
 from spinepath.model import (
     AnteriorCervicalDiscectomyFusion,
+    AntithromboticUse,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
     GreaterOccipitalNerveBlock,
     ImagingStudy,
+    LabResult,
     MedialBranchBlock,
     MedicationTrial,
     NeuroExam,
     OutcomeReport,
     PosteriorLaminoforaminotomy,
+    PsychologicalEvaluation,
     RadiofrequencyAblation,
     SelectiveNerveRootBlock,
+    SeriousPathologyScreen,
+    SharedDecision,
     SpinalCordStimulatorImplant,
     SpinalCordStimulatorTrial,
     Symptoms,
@@ -623,18 +628,38 @@ _NATIVE = (
     SpinalCordStimulatorImplant,
     MedicationTrial,
     ImagingStudy,
+    AntithromboticUse,
+    LabResult,
+    SeriousPathologyScreen,
+    PsychologicalEvaluation,
+    SharedDecision,
+)
+_KEPT_FACTORS = (
+    "anticoagulated",
+    "bleeding_disorder",
+    "low_platelets",
+    "liver_disease",
+    "kidney_disease",
+    "contrast_allergy",
+    "pregnant",
 )
 
 
 def native_view(record: sp.PatientRecord) -> sp.PatientRecord:
     """What the standard elements of a spinepath Bundle keep of a record, exactly.
 
-    Lost: health factors (the patient's and every health update), overrides, posture reviews,
+    Kept: the patient's health factors written as Conditions or an AllergyIntolerance
+    (anticoagulated, bleeding disorder, low platelets, liver and kidney disease, pregnancy,
+    contrast allergy), and every antithrombotic use, laboratory result, serious-pathology
+    screen, psychological evaluation and shared decision, exactly.
+
+    Lost: the patient's other health factors (a contrast plan, diabetes, active infection,
+    ASA class, MRI contraindication) and every health update, overrides, posture reviews,
     imaging orders, surgical consultations, discharges, physical therapy courses, regenerative
     therapies (and the outcomes of those two), a visit's radiating pain, headache, onset,
-    trajectory and its exam but for mJOA and signs of myelopathy, an SNRB's steroid dose;
-    an MBB's series position is re-derived (2 when an earlier MBB had the same levels and
-    side).
+    trajectory and its exam but for mJOA and signs of myelopathy, an SNRB's and a CESI's
+    steroid dose; an MBB's series position is re-derived (2 when an earlier MBB had the same
+    levels and side).
     """
     kept: list[sp.Event] = []
     for event in record.events:
@@ -652,7 +677,7 @@ def native_view(record: sp.PatientRecord) -> sp.PatientRecord:
             else:
                 exam = None
             kept.append(attrs.evolve(event, symptoms=symptoms, exam=exam))
-        elif isinstance(event, SelectiveNerveRootBlock):
+        elif isinstance(event, SelectiveNerveRootBlock | CervicalEpiduralSteroidInjection):
             kept.append(attrs.evolve(event, steroid_dose_mg=None))
         elif isinstance(event, MedialBranchBlock):
             again = any(
@@ -665,7 +690,9 @@ def native_view(record: sp.PatientRecord) -> sp.PatientRecord:
             isinstance(event, OutcomeReport) and any(e.id == event.intervention_id for e in kept)
         ):
             kept.append(event)
-    patient = attrs.evolve(record.patient, health=sp.HealthFactors())
+    health = record.patient.health
+    kept_health = sp.HealthFactors(**{name: getattr(health, name) for name in _KEPT_FACTORS})
+    patient = attrs.evolve(record.patient, health=kept_health)
     return sp.PatientRecord(patient, tuple(kept))
 
 
