@@ -902,6 +902,14 @@ class NativeReader:
             if item in values:
                 raise self.stop(entry, ("component", k), f"a second {own} component", "not_allowed")
             found = component.get("valueBoolean")
+            other = [key for key in component if key.startswith("value") and key != "valueBoolean"]
+            if other:
+                raise self.stop(
+                    entry,
+                    ("component", k, "valueBoolean"),
+                    f"expected valueBoolean (true or false), not {other[0]}",
+                    "wrong_type",
+                )
             if found is None and "valueBoolean" not in component:
                 absent = _codings(component.get("dataAbsentReason"))
                 if component.get("dataAbsentReason") is not None and not any(
