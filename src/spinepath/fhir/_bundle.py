@@ -566,17 +566,19 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
 def record_to_bundle(record: PatientRecord) -> Resource:
     """The record as a FHIR collection Bundle (JSON-ready data, validated by fhir.resources).
 
-    The Patient (birth date, gender, the record's patient id as identifier) comes first, then
-    one resource per event in order: an Encounter for a visit, a surgical consultation or a
-    discharge (a visit's pain NRS, NDI, mJOA and quality of life follow it as Observations
-    in spinepath's own code system, :data:`OBSERVATION_SYSTEM`), a DiagnosticReport for an
-    imaging study, a ServiceRequest for an imaging order, a MedicationStatement for a
-    medication trial or an anticoagulant or antiplatelet drug (status ``active``, ``on-hold``
-    or ``stopped``), a Procedure for any other intervention (with its CPT code where the
-    evidence table gives one), and an Observation for an outcome report (pain before and
-    after and relief as components, ``partOf`` the Procedure), a posture review, a health
-    update, a serious-pathology screen, a laboratory result, a psychological evaluation or a
-    shared decision. Each event's resource carries the event as spinepath JSON in
+    The Patient (birth date, gender, the record's patient id as identifier) comes first,
+    with its coded health factors after it (Conditions, and an AllergyIntolerance for a
+    contrast allergy), then one resource per event in order: an Encounter for a visit, a
+    surgical consultation or a discharge (a visit's pain NRS, NDI, mJOA and quality of life
+    follow it as Observations in spinepath's own code system, :data:`OBSERVATION_SYSTEM`), a
+    DiagnosticReport for an imaging study, a ServiceRequest for an imaging order, a
+    MedicationStatement for a medication trial or an anticoagulant or antiplatelet drug
+    (RxNorm; status ``active``, ``on-hold`` or ``stopped``), a Consent for a shared decision,
+    a Procedure for any other intervention (with its CPT code where the evidence table gives
+    one), and an Observation for an outcome report (pain before and after and relief as
+    components, ``partOf`` the Procedure), a posture review, a health update, a
+    serious-pathology screen, a laboratory result (LOINC) or a psychological evaluation.
+    Each event's resource carries the event as spinepath JSON in
     :data:`EVENT_EXTENSION`: :func:`bundle_to_record` reads it back to an equal record.
     """
     patient = record.patient
@@ -663,8 +665,9 @@ class BundleReading:
     ``notes`` lists, as :class:`~spinepath.errors.Problem` values naming the entry and the
     resource, each resource that was not read (code ``ignored``: a blood pressure, a
     cancelled procedure, an Encounter without pain scores), each diagnosis recognised but not
-    mapped (``recognised``) and each value assumed (``assumed``: a visit without a purpose is
-    a follow-up). Nothing in them is an error.
+    mapped (``recognised``), each value assumed (``assumed``: a visit without a purpose is
+    a follow-up) and each value converted to spinepath's unit (``converted``: glucose in
+    mmol/L). Nothing in them is an error.
     """
 
     record: PatientRecord

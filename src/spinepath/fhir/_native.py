@@ -5,7 +5,10 @@ Patient, Conditions (health factors; spine diagnoses are recognised, not mapped)
 Observations (pain NRS, NDI, mJOA, quality of life, signs of myelopathy grouped into visits;
 outcomes of interventions; imaging findings), Procedures (by CPT code, or spinepath's own
 procedure code), DiagnosticReports of imaging (with their coded findings) and
-MedicationStatements (gabapentin and pregabalin trials; anticoagulants). What it cannot read
+MedicationStatements (gabapentin and pregabalin trials; anticoagulants and antiplatelet
+drugs by RxNorm ingredient, taken, held or stopped), laboratory results (HbA1c, glucose),
+AllergyIntolerances (contrast), serious-pathology screens, psychological evaluations and
+shared decisions (Consent). What it cannot read
 is a :class:`~spinepath.errors.Problem` naming the entry, the resource and the element; what
 it does not read at all (a blood pressure, an appendectomy) is a note, not an error.
 """
