@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 
 import spinepath as sp
 import spinepath.testing.strategies as sps
+from clinic import Do, blocked, failed_cesi, option
 
 pytest.importorskip("fhir.resources", reason="the 'fhir' extra")
 
@@ -25,17 +26,22 @@ from spinepath.errors import InvalidDocument
 from spinepath.fhir.reference import render_markdown
 from spinepath.model import (
     AnteriorCervicalDiscectomyFusion,
+    AntithromboticUse,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
     GreaterOccipitalNerveBlock,
     ImagingStudy,
+    LabResult,
     MedialBranchBlock,
     MedicationTrial,
     NeuroExam,
     OutcomeReport,
     PosteriorLaminoforaminotomy,
+    PsychologicalEvaluation,
     RadiofrequencyAblation,
     SelectiveNerveRootBlock,
+    SeriousPathologyScreen,
+    SharedDecision,
     SpinalCordStimulatorImplant,
     SpinalCordStimulatorTrial,
     Symptoms,
@@ -43,6 +49,7 @@ from spinepath.model import (
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAIN = fhir.CODES["pain_nrs"].coding()
+CESI = Do.cesi("transforaminal", "C5-6", "left")
 Resource = dict[str, Any]
 
 
@@ -416,13 +423,293 @@ def test_gabapentin_three_times_a_day_is_a_trial_of_its_daily_dose() -> None:
     assert event.stop_date is None
 
 
-def test_an_active_anticoagulant_is_a_health_factor() -> None:
+def test_an_anticoagulant_known_only_by_its_atc_class_is_the_legacy_flag_and_says_so() -> None:
     apixaban = medication("m1", "http://www.whocc.no/atc", "B01AF02", 5, 2)
     found = read(apixaban)
     assert found.record.events == ()
     assert found.record.patient.health.anticoagulated
+    (note,) = found.notes
+    assert note.code == "assumed"
+    assert "drug is not identified" in note.message
     stopped = read(medication("m1", "http://www.whocc.no/atc", "B01AF02", status="completed"))
     assert not stopped.record.patient.health.anticoagulated
+
+
+# -- procedure safety ---
+
+
+def antithrombotic(
+    rid: str, drug: str, status: str, date: str = "2024-03-08", **extra: Any
+) -> Resource:
+    code = fhir.CODES[f"rx_{drug}"]
+    return {
+        "resourceType": "MedicationStatement",
+        "id": rid,
+        "status": status,
+        "medicationCodeableConcept": {"coding": [code.coding()]},
+        "subject": {"reference": "Patient/pat-1"},
+        "effectiveDateTime": date,
+        **extra,
+    }
+
+
+def test_a_warfarin_statement_on_hold_is_a_held_use_and_sf1_allows_a_cesi_after_5_days() -> None:
+    clinic = failed_cesi()
+    data = fhir.record_to_bundle(clinic.record)
+    data["entry"].append(
+        {"resource": antithrombotic("w1", "warfarin", "active", clinic.day(50).isoformat())}
+    )
+    data["entry"].append(
+        {"resource": antithrombotic("w2", "warfarin", "on-hold", clinic.day(60).isoformat())}
+    )
+    Bundle.model_validate(data)
+    record = fhir.read_bundle(data).record
+    held = [e for e in record.events if isinstance(e, AntithromboticUse)]
+    assert [(e.drug, e.status, e.date) for e in held] == [
+        (sp.Antithrombotic.WARFARIN, sp.DrugStatus.TAKING, dt.date(2024, 2, 27)),
+        (sp.Antithrombotic.WARFARIN, sp.DrugStatus.HELD, dt.date(2024, 3, 8)),
+    ]
+    assert not record.patient.health.anticoagulated
+    blocked(
+        sp.assess(record, as_of=clinic.day(64)),
+        CESI,
+        "SF1",
+        "warfarin held since 2024-03-08, 4 days by 2024-03-12; hold 5 days before an "
+        "intermediate-risk procedure",
+    )
+    on_time = option(sp.assess(record, as_of=clinic.day(65)), CESI)
+    assert on_time.status is not sp.pathway.Status.BLOCKED
+    assert any(
+        r.rule == "SF1" and "warfarin held since 2024-03-08 (5 days" in r.text
+        for r in on_time.reasons
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "drug", "rxcui"),
+    [
+        ("rx_apixaban", sp.Antithrombotic.APIXABAN, "1364430"),
+        (
+            "rx_low_molecular_weight_heparin",
+            sp.Antithrombotic.LOW_MOLECULAR_WEIGHT_HEPARIN,
+            "67108",
+        ),
+        ("rx_clopidogrel", sp.Antithrombotic.CLOPIDOGREL, "32968"),
+        ("rx_dabigatran_etexilate", sp.Antithrombotic.DABIGATRAN, "1037042"),
+        ("rx_aspirin", sp.Antithrombotic.ASPIRIN, "1191"),
+    ],
+)
+def test_antithrombotics_by_rxnorm_ingredient(
+    name: str, drug: sp.Antithrombotic, rxcui: str
+) -> None:
+    statement = medication("m1", fhir.CODES[name].system, rxcui, 5, 2)
+    (event,) = read(statement).record.events
+    assert isinstance(event, AntithromboticUse)
+    assert (event.drug, event.status, event.date) == (
+        drug,
+        sp.DrugStatus.TAKING,
+        dt.date(2024, 3, 1),
+    )
+    assert event.daily_dose_mg == 10
+
+
+def test_a_stop_dated_by_its_last_dose_begins_the_day_after() -> None:
+    stopped = antithrombotic("c1", "clopidogrel", "completed")
+    del stopped["effectiveDateTime"]
+    stopped["effectivePeriod"] = {"start": "2023-01-01", "end": "2024-03-07"}
+    (event,) = read(stopped).record.events
+    assert isinstance(event, AntithromboticUse)
+    assert (event.status, event.date) == (sp.DrugStatus.STOPPED, dt.date(2024, 3, 8))
+    assert event.daily_dose_mg is None
+
+
+def test_a_hold_without_its_first_day_is_a_problem_not_a_guess() -> None:
+    held = antithrombotic("w1", "warfarin", "on-hold")
+    del held["effectiveDateTime"]
+    held["effectivePeriod"] = {"start": "2020-05-01"}  # when warfarin was started
+    (problem,) = problems(held)
+    assert problem.path == ("entry", 1, "resource", "effectiveDateTime")
+    assert "first day without a dose is missing" in problem.message
+    for status in ("intended", "not-taken", "unknown"):
+        found = read(antithrombotic("w1", "warfarin", status))
+        assert found.record.events == ()
+        assert [n.code for n in found.notes] == ["ignored"]
+
+
+def lab(rid: str, name: str, value: float, unit: str, date: str = "2024-03-05") -> Resource:
+    return {
+        "resourceType": "Observation",
+        "id": rid,
+        "status": "final",
+        "code": {"coding": [fhir.CODES[name].coding()]},
+        "subject": {"reference": "Patient/pat-1"},
+        "effectiveDateTime": date,
+        "valueQuantity": {"value": value, "unit": unit, "system": fhir.UCUM, "code": unit},
+    }
+
+
+def test_hba1c_and_glucose_with_ucum_units_and_conversions() -> None:
+    found = read(
+        lab("a", "hba1c", 8.2, "%"),
+        lab("b", "glucose_serum", 240, "mg/dL"),
+        lab("c", "hba1c_ifcc", 48, "mmol/mol"),  # 0.0915 x 48 + 2.15 = 6.542
+        lab("d", "glucose_serum_molar", 7.0, "mmol/L"),  # 7.0 x 18.016 = 126.112
+        lab("e", "hba1c", 64, "mmol/mol"),  # 0.0915 x 64 + 2.15 = 8.006
+    )
+    values = [(e.test, e.value) for e in found.record.events if isinstance(e, LabResult)]
+    assert values == [
+        (sp.LabTest.HBA1C, 8.2),
+        (sp.LabTest.GLUCOSE, 240.0),
+        (sp.LabTest.HBA1C, 6.54),
+        (sp.LabTest.GLUCOSE, 126.1),
+        (sp.LabTest.HBA1C, 8.01),
+    ]
+    converted = [n.message for n in found.notes if n.code == "converted"]
+    assert len(converted) == 3
+    assert "48 mmol/mol read as 6.54 %" in converted[0]
+    assert "7 mmol/L read as 126.1 mg/dL" in converted[1]
+
+
+def test_a_lab_in_a_wrong_unit_or_out_of_range_is_a_problem() -> None:
+    (unit,) = problems(lab("a", "hba1c", 8.2, "mg/dL"))
+    assert unit.path == ("entry", 1, "resource", "valueQuantity", "code")
+    assert "is not % or mmol/mol" in unit.message
+    (implausible,) = problems(lab("b", "glucose_serum", 5000, "mg/dL"))
+    assert implausible.path == ("entry", 1, "resource", "valueQuantity", "value")
+    assert "outside the plausible range" in implausible.message
+    (missing,) = problems({**lab("c", "glucose_serum", 100, "mg/dL"), "valueQuantity": None})
+    assert missing.path == ("entry", 1, "resource")
+
+
+def test_contrast_allergy_and_bleeding_factors() -> None:
+    allergy = {
+        "resourceType": "AllergyIntolerance",
+        "id": "al1",
+        "code": {"coding": [fhir.CODES["contrast_allergy"].coding()]},
+        "patient": {"reference": "Patient/pat-1"},
+    }
+    penicillin = {**allergy, "id": "al2", "code": coded(fhir.SNOMED, "91936005")}
+    refuted = {
+        **allergy,
+        "id": "al3",
+        "verificationStatus": coded(
+            "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", "refuted"
+        ),
+    }
+    icd = fhir.CODES["low_platelets"].system
+    found = read(
+        allergy,
+        penicillin,
+        refuted,
+        condition("c1", icd, "D69.6"),
+        condition("c2", icd, "K76.9"),
+        condition("c3", icd, "N18.4"),
+    )
+    health = found.record.patient.health
+    assert health.contrast_allergy
+    assert health.low_platelets
+    assert health.liver_disease
+    assert health.kidney_disease
+    assert not health.contrast_plan
+    assert [n.code for n in found.notes] == ["ignored", "ignored"]
+    resolved = {
+        **allergy,
+        "clinicalStatus": coded(
+            "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "resolved"
+        ),
+    }
+    assert not read(resolved).record.patient.health.contrast_allergy
+
+
+def screen(rid: str, *components: Resource) -> Resource:
+    return {
+        "resourceType": "Observation",
+        "id": rid,
+        "status": "final",
+        "code": {"coding": [fhir.CODES["own_screen"].coding()]},
+        "subject": {"reference": "Patient/pat-1"},
+        "effectiveDateTime": "2024-03-05",
+        "component": list(components),
+    }
+
+
+def item(name: str, value: bool | None) -> Resource:
+    code = coded(fhir.OBSERVATION_SYSTEM, name)
+    if value is None:
+        absent = coded("http://terminology.hl7.org/CodeSystem/data-absent-reason", "not-asked")
+        return {"code": code, "dataAbsentReason": absent}
+    return {"code": code, "valueBoolean": value}
+
+
+def test_a_screen_psychological_evaluation_and_shared_decision() -> None:
+    consent = {
+        "resourceType": "Consent",
+        "id": "d1",
+        "status": "active",
+        "scope": {"text": "treatment"},
+        "category": [{"coding": [fhir.CODES["own_shared_decision"].coding()]}],
+        "patient": {"reference": "Patient/pat-1"},
+        "dateTime": "2024-03-06",
+        "provision": {
+            "type": "deny",
+            "code": [coded("https://spinepath.invalid/option", "acdf")],
+        },
+    }
+    evaluation = {
+        **screen("p1"),
+        "code": {"coding": [fhir.CODES["own_psychological_evaluation"].coding()]},
+        "valueBoolean": False,
+    }
+    del evaluation["component"]
+    events = read(
+        screen("s1", item("fever", True), item("night-pain", False), item("cancer-history", None)),
+        evaluation,
+        consent,
+    ).record.events
+    first, second, third = events
+    assert isinstance(first, SeriousPathologyScreen)
+    assert first.present == ("fever",)
+    assert first.night_pain is False
+    assert first.not_asked == tuple(i for i in first.ITEMS if i not in ("fever", "night_pain"))
+    assert isinstance(second, PsychologicalEvaluation)
+    assert not second.suitable
+    assert isinstance(third, SharedDecision)
+    assert third.options == (sp.ActionKind.ACDF,)
+    assert third.decision is sp.Decision.DECLINED
+    other = {**consent, "id": "d2", "category": [{"text": "research"}]}
+    assert read(other).record.events == ()
+
+
+def test_hostile_screens_and_decisions() -> None:
+    (unknown,) = problems(screen("s1", item("bad-luck", True)))
+    assert unknown.path == ("entry", 1, "resource", "component", 0, "code")
+    (twice,) = problems(screen("s1", item("fever", True), item("fever", False)))
+    assert "a second fever" in twice.message
+    (text,) = problems(
+        screen("s1", {"code": coded(fhir.OBSERVATION_SYSTEM, "fever"), "valueString": "yes"})
+    )
+    assert text.path == ("entry", 1, "resource", "component", 0, "valueBoolean")
+    consent = {
+        "resourceType": "Consent",
+        "id": "d1",
+        "status": "active",
+        "scope": {"text": "treatment"},
+        "category": [{"coding": [fhir.CODES["own_shared_decision"].coding()]}],
+        "patient": {"reference": "Patient/pat-1"},
+        "dateTime": "2024-03-06",
+        "provision": {"code": [coded("https://spinepath.invalid/option", "acdf")]},
+    }
+    (no_type,) = problems(consent)
+    assert no_type.path == ("entry", 1, "resource", "provision", "type")
+    consent["provision"] = {
+        "type": "permit",
+        "code": [coded("https://spinepath.invalid/option", "magic")],
+    }
+    (option_problem,) = problems(consent)
+    assert option_problem.path == ("entry", 1, "resource", "provision", "code", 0)
+    consent["provision"] = {"type": "permit"}
+    (none,) = problems(consent)
+    assert none.path == ("entry", 1, "resource", "provision")
 
 
 def test_an_imaging_report_with_coded_findings_is_an_imaging_study() -> None:
@@ -623,18 +910,38 @@ _NATIVE = (
     SpinalCordStimulatorImplant,
     MedicationTrial,
     ImagingStudy,
+    AntithromboticUse,
+    LabResult,
+    SeriousPathologyScreen,
+    PsychologicalEvaluation,
+    SharedDecision,
+)
+_KEPT_FACTORS = (
+    "anticoagulated",
+    "bleeding_disorder",
+    "low_platelets",
+    "liver_disease",
+    "kidney_disease",
+    "contrast_allergy",
+    "pregnant",
 )
 
 
 def native_view(record: sp.PatientRecord) -> sp.PatientRecord:
     """What the standard elements of a spinepath Bundle keep of a record, exactly.
 
-    Lost: health factors (the patient's and every health update), overrides, posture reviews,
+    Kept: the patient's health factors written as Conditions or an AllergyIntolerance
+    (anticoagulated, bleeding disorder, low platelets, liver and kidney disease, pregnancy,
+    contrast allergy), and every antithrombotic use, laboratory result, serious-pathology
+    screen, psychological evaluation and shared decision, exactly.
+
+    Lost: the patient's other health factors (a contrast plan, diabetes, active infection,
+    ASA class, MRI contraindication) and every health update, overrides, posture reviews,
     imaging orders, surgical consultations, discharges, physical therapy courses, regenerative
     therapies (and the outcomes of those two), a visit's radiating pain, headache, onset,
-    trajectory and its exam but for mJOA and signs of myelopathy, an SNRB's steroid dose;
-    an MBB's series position is re-derived (2 when an earlier MBB had the same levels and
-    side).
+    trajectory and its exam but for mJOA and signs of myelopathy, an SNRB's and a CESI's
+    steroid dose; an MBB's series position is re-derived (2 when an earlier MBB had the same
+    levels and side).
     """
     kept: list[sp.Event] = []
     for event in record.events:
@@ -652,7 +959,7 @@ def native_view(record: sp.PatientRecord) -> sp.PatientRecord:
             else:
                 exam = None
             kept.append(attrs.evolve(event, symptoms=symptoms, exam=exam))
-        elif isinstance(event, SelectiveNerveRootBlock):
+        elif isinstance(event, SelectiveNerveRootBlock | CervicalEpiduralSteroidInjection):
             kept.append(attrs.evolve(event, steroid_dose_mg=None))
         elif isinstance(event, MedialBranchBlock):
             again = any(
@@ -665,7 +972,9 @@ def native_view(record: sp.PatientRecord) -> sp.PatientRecord:
             isinstance(event, OutcomeReport) and any(e.id == event.intervention_id for e in kept)
         ):
             kept.append(event)
-    patient = attrs.evolve(record.patient, health=sp.HealthFactors())
+    health = record.patient.health
+    kept_health = sp.HealthFactors(**{name: getattr(health, name) for name in _KEPT_FACTORS})
+    patient = attrs.evolve(record.patient, health=kept_health)
     return sp.PatientRecord(patient, tuple(kept))
 
 

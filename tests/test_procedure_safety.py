@@ -602,7 +602,7 @@ def test_the_safety_events_round_trip_through_json_and_a_fhir_bundle() -> None:
     pytest.importorskip("fhir.resources", reason="the 'fhir' extra")
     bundle = fhir.record_to_bundle(record)
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]][-6:]
-    assert kinds == ["MedicationStatement", "MedicationStatement", *["Observation"] * 4]
+    assert kinds == ["MedicationStatement", "MedicationStatement", *["Observation"] * 3, "Consent"]
     assert bundle["entry"][-5]["resource"]["status"] == "on-hold"
     assert fhir.bundle_to_record(bundle) == record
 

@@ -18,8 +18,10 @@ from spinepath.anatomy import Side
 from spinepath.errors import InvalidDocument, InvalidRecord, InvalidValue, Problem
 from spinepath.fhir._codes import (
     CODES,
+    DATA_ABSENT,
     MODALITY_SYSTEM,
     OBSERVATION_SYSTEM,
+    OPTION_SYSTEM,
     PROCEDURE_SYSTEM,
     PURPOSE_SYSTEM,
     ROOT_SYSTEM,
@@ -40,15 +42,18 @@ from spinepath.model import (
     Approach,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
+    Decision,
     Discharge,
     DrugStatus,
     Event,
     GreaterOccipitalNerveBlock,
+    HealthFactors,
     HealthUpdate,
     ImagingOrder,
     ImagingStudy,
     Intervention,
     LabResult,
+    LabTest,
     MedialBranchBlock,
     MedicationTrial,
     OutcomeReport,
@@ -105,7 +110,7 @@ _PRIMARY = {
     SeriousPathologyScreen: "Observation",
     LabResult: "Observation",
     PsychologicalEvaluation: "Observation",
-    SharedDecision: "Observation",
+    SharedDecision: "Consent",
 }
 _DRUG_STATUS = {
     DrugStatus.TAKING: "active",
@@ -120,6 +125,118 @@ _PROCEDURE_CODES: dict[type[Intervention], str] = {
     AnteriorCervicalDiscectomyFusion: "acdf",
     PosteriorLaminoforaminotomy: "laminoforaminotomy",
 }
+
+
+_LABORATORY = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "laboratory",
+        }
+    ]
+}
+
+
+def _daily_dosage(mg: float) -> Resource:
+    return {
+        "text": f"{mg:g} mg a day",
+        "timing": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}},
+        "doseAndRate": [
+            {"doseQuantity": {"value": mg, "unit": "mg", "system": UCUM, "code": "mg"}}
+        ],
+    }
+
+
+def _screen_components(screen: SeriousPathologyScreen) -> list[Resource]:
+    """One component per screen item: valueBoolean, or dataAbsentReason ``not-asked``."""
+    components: list[Resource] = []
+    for item in screen.ITEMS:
+        found = getattr(screen, item)
+        component: Resource = {
+            "code": {**_own(OBSERVATION_SYSTEM, item.replace("_", "-")), "text": item}
+        }
+        if found is None:
+            component["dataAbsentReason"] = {
+                "coding": [{"system": DATA_ABSENT, "code": "not-asked"}]
+            }
+        else:
+            component["valueBoolean"] = found
+        components.append(component)
+    return components
+
+
+def _consent(decision: SharedDecision, date: str) -> Resource:
+    """A shared decision as an R4 Consent: ``provision.type`` permit (consented) or deny
+    (declined), the options as ``provision.code`` in spinepath's option system."""
+    return {
+        "status": "active",
+        "scope": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                    "code": "treatment",
+                }
+            ]
+        },
+        "category": [{"coding": [CODES["own_shared_decision"].coding()]}],
+        "patient": {"reference": "Patient/patient"},
+        "dateTime": date,
+        "policyRule": {"text": "informed shared decision"},
+        "provision": {
+            "type": "permit" if decision.decision is Decision.CONSENTED else "deny",
+            "code": [
+                {**_own(OPTION_SYSTEM, str(option)), "text": option.label}
+                for option in decision.options
+            ],
+        },
+    }
+
+
+_WRITTEN_FACTORS = {
+    "anticoagulated": "anticoagulant_use",
+    "bleeding_disorder": "bleeding_disorder",
+    "low_platelets": "low_platelets",
+    "liver_disease": "liver_disease",
+    "kidney_disease": "kidney_disease",
+    "pregnant": "pregnant",
+}
+
+
+def _health_resources(health: HealthFactors) -> list[Resource]:
+    """The patient's health factors that have a standard code: a Condition each (ICD-10-CM),
+    and an AllergyIntolerance (SNOMED CT) for a contrast allergy."""
+    found: list[Resource] = []
+    for factor, name in _WRITTEN_FACTORS.items():
+        if getattr(health, factor):
+            code = CODES[name]
+            found.append(
+                {
+                    "resourceType": "Condition",
+                    "id": f"health-{factor.replace('_', '-')}",
+                    "clinicalStatus": {"coding": [{"system": _CLINICAL, "code": "active"}]},
+                    "code": {"coding": [code.coding()], "text": factor.replace("_", " ")},
+                    "subject": {"reference": "Patient/patient"},
+                }
+            )
+    if health.contrast_allergy:
+        found.append(
+            {
+                "resourceType": "AllergyIntolerance",
+                "id": "health-contrast-allergy",
+                "clinicalStatus": {"coding": [{"system": _ALLERGY_CLINICAL, "code": "active"}]},
+                "category": ["medication"],
+                "code": {
+                    "coding": [CODES["contrast_allergy"].coding()],
+                    "text": "iodinated contrast",
+                },
+                "patient": {"reference": "Patient/patient"},
+            }
+        )
+    return found
+
+
+_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+_ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
 
 
 def _resource_type(event: Event) -> str:
@@ -363,24 +480,29 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
                 resource["partOf"] = [{"reference": target}]
             resource["component"] = _outcome_components(event.outcome)
         elif isinstance(event, LabResult):
+            code = CODES["hba1c" if event.test is LabTest.HBA1C else "glucose_serum"]
+            resource["category"] = [_LABORATORY]
+            resource["code"] = {"coding": [code.coding()], "text": code.display}
             resource |= _score(event.value, event.test.unit)
         elif isinstance(event, SeriousPathologyScreen):
+            resource["component"] = _screen_components(event)
             present = ", ".join(i.replace("_", " ") for i in event.present)
-            resource["valueString"] = f"positive: {present}" if present else "negative"
+            resource["valueString"] = f"positive: {present}" if present else "none present"
         elif isinstance(event, PsychologicalEvaluation):
             resource["valueBoolean"] = event.suitable
-        elif isinstance(event, SharedDecision):
-            options = ", ".join(kind.label for kind in event.options)
-            resource["valueString"] = f"{event.decision}: {options}"
+    elif kind == "Consent":
+        assert isinstance(event, SharedDecision)
+        resource |= _consent(event, date)
     elif kind == "MedicationStatement" and isinstance(event, AntithromboticUse):
+        drug = CODES[f"rx_{event.drug}"]
         resource |= {
             "status": _DRUG_STATUS[event.status],
-            "medicationCodeableConcept": {"text": event.drug.label},
+            "medicationCodeableConcept": {"coding": [drug.coding()], "text": event.drug.label},
             "subject": subject,
-            "effectivePeriod": {"start": date},
+            "effectiveDateTime": date,
         }
         if event.daily_dose_mg is not None:
-            resource["dosage"] = [{"text": f"{event.daily_dose_mg:g} mg a day"}]
+            resource["dosage"] = [_daily_dosage(event.daily_dose_mg)]
     elif kind == "ServiceRequest":
         assert isinstance(event, ImagingOrder)
         resource |= {
@@ -423,22 +545,7 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
             },
             "subject": subject,
             "effectivePeriod": period,
-            "dosage": [
-                {
-                    "text": f"{event.daily_dose_mg:g} mg a day",
-                    "timing": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}},
-                    "doseAndRate": [
-                        {
-                            "doseQuantity": {
-                                "value": event.daily_dose_mg,
-                                "unit": "mg",
-                                "system": UCUM,
-                                "code": "mg",
-                            }
-                        }
-                    ],
-                }
-            ],
+            "dosage": [_daily_dosage(event.daily_dose_mg)],
         }
     else:
         resource |= {
@@ -459,17 +566,19 @@ def _primary(rid: str, event: Event, references: dict[str, str]) -> Resource:
 def record_to_bundle(record: PatientRecord) -> Resource:
     """The record as a FHIR collection Bundle (JSON-ready data, validated by fhir.resources).
 
-    The Patient (birth date, gender, the record's patient id as identifier) comes first, then
-    one resource per event in order: an Encounter for a visit, a surgical consultation or a
-    discharge (a visit's pain NRS, NDI, mJOA and quality of life follow it as Observations
-    in spinepath's own code system, :data:`OBSERVATION_SYSTEM`), a DiagnosticReport for an
-    imaging study, a ServiceRequest for an imaging order, a MedicationStatement for a
-    medication trial or an anticoagulant or antiplatelet drug (status ``active``, ``on-hold``
-    or ``stopped``), a Procedure for any other intervention (with its CPT code where the
-    evidence table gives one), and an Observation for an outcome report (pain before and
-    after and relief as components, ``partOf`` the Procedure), a posture review, a health
-    update, a serious-pathology screen, a laboratory result, a psychological evaluation or a
-    shared decision. Each event's resource carries the event as spinepath JSON in
+    The Patient (birth date, gender, the record's patient id as identifier) comes first,
+    with its coded health factors after it (Conditions, and an AllergyIntolerance for a
+    contrast allergy), then one resource per event in order: an Encounter for a visit, a
+    surgical consultation or a discharge (a visit's pain NRS, NDI, mJOA and quality of life
+    follow it as Observations in spinepath's own code system, :data:`OBSERVATION_SYSTEM`), a
+    DiagnosticReport for an imaging study, a ServiceRequest for an imaging order, a
+    MedicationStatement for a medication trial or an anticoagulant or antiplatelet drug
+    (RxNorm; status ``active``, ``on-hold`` or ``stopped``), a Consent for a shared decision,
+    a Procedure for any other intervention (with its CPT code where the evidence table gives
+    one), and an Observation for an outcome report (pain before and after and relief as
+    components, ``partOf`` the Procedure), a posture review, a health update, a
+    serious-pathology screen, a laboratory result (LOINC) or a psychological evaluation.
+    Each event's resource carries the event as spinepath JSON in
     :data:`EVENT_EXTENSION`: :func:`bundle_to_record` reads it back to an equal record.
     """
     patient = record.patient
@@ -483,6 +592,7 @@ def record_to_bundle(record: PatientRecord) -> Resource:
             "extension": [{"url": PATIENT_EXTENSION, "valueString": dumps(patient, indent=None)}],
         }
     ]
+    entries.extend(_health_resources(patient.health))
     references: dict[str, str] = {}
     for i, event in enumerate(record.events):
         rid = f"event-{i}"
@@ -555,8 +665,9 @@ class BundleReading:
     ``notes`` lists, as :class:`~spinepath.errors.Problem` values naming the entry and the
     resource, each resource that was not read (code ``ignored``: a blood pressure, a
     cancelled procedure, an Encounter without pain scores), each diagnosis recognised but not
-    mapped (``recognised``) and each value assumed (``assumed``: a visit without a purpose is
-    a follow-up). Nothing in them is an error.
+    mapped (``recognised``), each value assumed (``assumed``: a visit without a purpose is
+    a follow-up) and each value converted to spinepath's unit (``converted``: glucose in
+    mmol/L). Nothing in them is an error.
     """
 
     record: PatientRecord

@@ -20,10 +20,12 @@ __all__ = [
     "ATC",
     "CODES",
     "CPT",
+    "DATA_ABSENT",
     "DICOM",
     "GRADES",
     "ICD_10_CM",
     "LOINC",
+    "OPTION_SYSTEM",
     "RXNORM",
     "SNOMED",
     "UCUM",
@@ -87,6 +89,13 @@ PURPOSE_SYSTEM = "https://spinepath.invalid/visit-purpose"
 VALUE_SYSTEM = "https://spinepath.invalid/value"
 """Values of spinepath's vocabularies (grades, zones, complications, quality of life, ...)."""
 
+OPTION_SYSTEM = "https://spinepath.invalid/option"
+"""Option kinds (``acdf``, ``cesi``, ...) as the ``provision.code`` of a shared decision's
+Consent."""
+
+DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+"""HL7's data-absent-reason code system (``not-asked`` marks a screen item not asked)."""
+
 GRADES = ("read", "secondary", "verify", "own")
 """The grades a code can have, from best supported to spinepath's own."""
 
@@ -121,6 +130,9 @@ class Code:
 _EV = "evidence.md (shared spec)"
 _EV_VERIFY = "evidence.md (shared spec), secondary: verify before billing"
 _C = Code
+_RX_LISTED = "a code listing pairing the ingredient with this RxCUI: verify before relying on it"
+_RX_CPIC = "CPIC drug table (cpicpgx/cpic-schema), RxNorm ingredient"
+_RX_UNREAD = "not read in a source: verify against RxNorm"
 _STANDARD: dict[str, Code] = {
     # -- procedures (CPT) ------------------------------------------------------------------------
     "cesi_interlaminar": _C(
@@ -383,6 +395,135 @@ _STANDARD: dict[str, Code] = {
         "health: anticoagulated (while the statement is active)",
         prefix=True,
     ),
+    # -- antithrombotic drugs (RxNorm ingredients) -----------------------------------------
+    **{
+        f"rx_{drug}": _C(RXNORM, rxcui, display, grade, source, f"antithrombotic: {display}")
+        for drug, rxcui, display, grade, source in (
+            ("warfarin", "11289", "warfarin", "secondary", _RX_LISTED),
+            ("heparin", "5224", "heparin", "verify", _RX_UNREAD),
+            ("low_molecular_weight_heparin", "67108", "enoxaparin", "secondary", _RX_LISTED),
+            ("fondaparinux", "321208", "fondaparinux", "verify", _RX_UNREAD),
+            ("dabigatran", "1546356", "dabigatran", "verify", _RX_UNREAD),
+            ("rivaroxaban", "1114195", "rivaroxaban", "secondary", _RX_LISTED),
+            ("apixaban", "1364430", "apixaban", "secondary", _RX_LISTED),
+            ("edoxaban", "1599538", "edoxaban", "verify", _RX_UNREAD),
+            ("clopidogrel", "32968", "clopidogrel", "secondary", _RX_CPIC),
+            ("prasugrel", "613391", "prasugrel", "verify", _RX_UNREAD),
+            ("ticagrelor", "1116632", "ticagrelor", "verify", _RX_UNREAD),
+            ("cilostazol", "21107", "cilostazol", "verify", _RX_UNREAD),
+            ("aspirin", "1191", "aspirin", "secondary", _RX_CPIC),
+        )
+    },
+    "rx_dabigatran_etexilate": _C(
+        RXNORM,
+        "1037042",
+        "dabigatran etexilate",
+        "secondary",
+        _RX_LISTED,
+        "antithrombotic: dabigatran (read only)",
+    ),
+    # -- laboratory results (LOINC) --------------------------------------------------------------
+    "hba1c": _C(
+        LOINC,
+        "4548-4",
+        "Hemoglobin A1c/Hemoglobin.total in Blood",
+        "read",
+        "HL7 Vulcan schedule IG, ObservationDefinition LOINC-4548-4 (unit %); HL7 BSeR IG",
+        "lab: HbA1c in % (NGSP); mmol/mol (IFCC) is converted",
+    ),
+    "hba1c_ifcc": _C(
+        LOINC,
+        "59261-8",
+        "Hemoglobin A1c/Hemoglobin.total in Blood by IFCC protocol",
+        "secondary",
+        "a lab-test listing pairing HbA1c (IFCC) with LOINC 59261-8",
+        "lab: HbA1c in mmol/mol, converted to % (read only)",
+    ),
+    "glucose_serum": _C(
+        LOINC,
+        "2345-7",
+        "Glucose [Mass/volume] in Serum or Plasma",
+        "read",
+        "US Core IG, Observation serum-glucose example (76 mg/dL)",
+        "lab: glucose in mg/dL; mmol/L is converted",
+    ),
+    "glucose_blood": _C(
+        LOINC,
+        "2339-0",
+        "Glucose [Mass/volume] in Blood",
+        "read",
+        "US Core IG and QI-Core IG, Observation blood-glucose examples (mg/dL)",
+        "lab: glucose in mg/dL (read only)",
+    ),
+    "glucose_serum_molar": _C(
+        LOINC,
+        "14749-6",
+        "Glucose [Moles/volume] in Serum or Plasma",
+        "secondary",
+        "a French hospital data-warehouse FHIR profile (glycemie a jeun, mmol/L)",
+        "lab: glucose in mmol/L, converted to mg/dL (read only)",
+    ),
+    # -- bleeding and contrast factors -------------------------------------------------------------
+    "low_platelets": _C(
+        ICD_10_CM,
+        "D69.6",
+        "Thrombocytopenia, unspecified",
+        "verify",
+        "not read in a source",
+        "health: low platelets",
+        prefix=True,
+    ),
+    "low_platelets_secondary": _C(
+        ICD_10_CM,
+        "D69.5",
+        "Secondary thrombocytopenia",
+        "verify",
+        "not read in a source",
+        "health: low platelets (read only)",
+        prefix=True,
+    ),
+    "liver_disease": _C(
+        ICD_10_CM,
+        "K76.9",
+        "Liver disease, unspecified",
+        "verify",
+        "listed among hepatic-failure codes in a code listing; display not read",
+        "health: liver disease",
+    ),
+    "cirrhosis": _C(
+        ICD_10_CM,
+        "K74",
+        "Fibrosis and cirrhosis of liver",
+        "verify",
+        "not read in a source",
+        "health: liver disease (read only)",
+        prefix=True,
+    ),
+    "kidney_disease": _C(
+        ICD_10_CM,
+        "N18",
+        "Chronic kidney disease (CKD)",
+        "secondary",
+        "a CKD code list pairing N18 (and N18.1-N18.6) with chronic kidney disease",
+        "health: kidney disease",
+        prefix=True,
+    ),
+    "contrast_allergy": _C(
+        SNOMED,
+        "293637006",
+        "Allergy to contrast media",
+        "secondary",
+        "DICOM CID 1201 (Contraindications for XA imaging) as a FHIR value set",
+        "health: contrast allergy (an AllergyIntolerance)",
+    ),
+    "contrast_allergy_status": _C(
+        ICD_10_CM,
+        "Z91.041",
+        "Radiographic dye allergy status",
+        "verify",
+        "not read in a source",
+        "health: contrast allergy (a Condition or an AllergyIntolerance; read only)",
+    ),
     # -- imaging modalities (DICOM) ---------------------------------------------------------------
     "dicom_mr": _C(DICOM, "MR", "Magnetic Resonance", "verify", "not read in a source", "MRI"),
     "dicom_ct": _C(DICOM, "CT", "Computed Tomography", "verify", "not read in a source", "CT"),
@@ -398,6 +539,15 @@ _STANDARD: dict[str, Code] = {
     "unit_hour": _C(UCUM, "h", "hour", "verify", "not read in a source", "dosing period"),
     "unit_week": _C(UCUM, "wk", "week", "verify", "not read in a source", "dosing period"),
     "unit_mm": _C(UCUM, "mm", "millimetre", "verify", "not read in a source", "translation"),
+    "unit_mg_dl": _C(
+        UCUM, "mg/dL", "milligram per decilitre", "read", "US Core IG glucose examples", "glucose"
+    ),
+    "unit_mmol_l": _C(
+        UCUM, "mmol/L", "millimole per litre", "secondary", "FHIR glucose profiles", "glucose"
+    ),
+    "unit_mmol_mol": _C(
+        UCUM, "mmol/mol", "millimole per mole", "verify", "not read in a source", "HbA1c (IFCC)"
+    ),
 }
 
 
@@ -442,6 +592,32 @@ _OWN: dict[str, Code] = {
     ),
     "own_purpose": _own(PURPOSE_SYSTEM, "(visit purpose)", "Visit purpose", "Encounter.type"),
     "own_value": _own(VALUE_SYSTEM, "(value)", "A value of a spinepath vocabulary", "values"),
+    "own_screen": _own(
+        OBSERVATION_SYSTEM,
+        "serious-pathology-screen",
+        "Screen for serious spinal pathology",
+        "a SeriousPathologyScreen: one component per item (cancer-history, "
+        "unexplained-weight-loss, fever, iv-drug-use, immunosuppression, recent-trauma, "
+        "night-pain), valueBoolean, or dataAbsentReason not-asked",
+    ),
+    "own_psychological_evaluation": _own(
+        OBSERVATION_SYSTEM,
+        "psychological-evaluation",
+        "Psychological evaluation before a stimulator",
+        "a PsychologicalEvaluation: valueBoolean true = suitable",
+    ),
+    "own_shared_decision": _own(
+        OBSERVATION_SYSTEM,
+        "shared-decision",
+        "Shared decision about options",
+        "category of a Consent: provision.type permit = consented, deny = declined",
+    ),
+    "own_option": _own(
+        OPTION_SYSTEM,
+        "(option kind)",
+        "An option kind (acdf, cesi, ...)",
+        "provision.code of a shared decision's Consent",
+    ),
 }
 
 CODES: dict[str, Code] = {**_STANDARD, **_OWN}

@@ -5,7 +5,10 @@ Patient, Conditions (health factors; spine diagnoses are recognised, not mapped)
 Observations (pain NRS, NDI, mJOA, quality of life, signs of myelopathy grouped into visits;
 outcomes of interventions; imaging findings), Procedures (by CPT code, or spinepath's own
 procedure code), DiagnosticReports of imaging (with their coded findings) and
-MedicationStatements (gabapentin and pregabalin trials; anticoagulants). What it cannot read
+MedicationStatements (gabapentin and pregabalin trials; anticoagulants and antiplatelet
+drugs by RxNorm ingredient, taken, held or stopped), laboratory results (HbA1c, glucose),
+AllergyIntolerances (contrast), serious-pathology screens, psychological evaluations and
+shared decisions (Consent). What it cannot read
 is a :class:`~spinepath.errors.Problem` naming the entry, the resource and the element; what
 it does not read at all (a blood pressure, an appendectomy) is a note, not an error.
 """
@@ -24,8 +27,10 @@ from spinepath.anatomy import NerveRoot, Segment, Side
 from spinepath.errors import InvalidValue, Path, Problem, quoted
 from spinepath.fhir._codes import (
     CODES,
+    DATA_ABSENT,
     MODALITY_SYSTEM,
     OBSERVATION_SYSTEM,
+    OPTION_SYSTEM,
     PROCEDURE_SYSTEM,
     PURPOSE_SYSTEM,
     ROOT_SYSTEM,
@@ -38,12 +43,16 @@ from spinepath.fhir._codes import (
 )
 from spinepath.model import (
     AnteriorCervicalDiscectomyFusion,
+    Antithrombotic,
+    AntithromboticUse,
     Approach,
     CentralStenosis,
     CervicalEpiduralSteroidInjection,
     ClinicalVisit,
     Complication,
+    Decision,
     DiscHerniation,
+    DrugStatus,
     Event,
     FacetArthropathy,
     ForaminalStenosis,
@@ -55,6 +64,8 @@ from spinepath.model import (
     ImagingStudy,
     Instability,
     InstabilityKind,
+    LabResult,
+    LabTest,
     MedialBranchBlock,
     Medication,
     MedicationTrial,
@@ -67,10 +78,13 @@ from spinepath.model import (
     OutcomeReport,
     Patient,
     PosteriorLaminoforaminotomy,
+    PsychologicalEvaluation,
     QualityOfLifeImpact,
     RadiofrequencyAblation,
     SelectiveNerveRootBlock,
+    SeriousPathologyScreen,
     Sex,
+    SharedDecision,
     SpinalCordStimulatorImplant,
     SpinalCordStimulatorTrial,
     StenosisGrade,
@@ -78,6 +92,7 @@ from spinepath.model import (
     Symptoms,
     VisitPurpose,
 )
+from spinepath.model.options import ActionKind
 
 __all__ = ["EVENT_ID_SYSTEM", "PATIENT_ID_SYSTEM", "Entry", "NativeReader"]
 
@@ -110,6 +125,12 @@ _CPT_KINDS = {
 _HEALTH = {
     "anticoagulant_use": "anticoagulated",
     "bleeding_disorder": "bleeding_disorder",
+    "low_platelets": "low_platelets",
+    "low_platelets_secondary": "low_platelets",
+    "liver_disease": "liver_disease",
+    "cirrhosis": "liver_disease",
+    "kidney_disease": "kidney_disease",
+    "contrast_allergy_status": "contrast_allergy",
     "diabetes_type_1": "diabetes",
     "diabetes_type_2": "diabetes",
     "pregnant": "pregnant",
@@ -128,6 +149,25 @@ _ANTICOAGULANTS = (
     "thrombin_inhibitors",
     "factor_xa_inhibitors",
 )
+_ANTITHROMBOTICS = {f"rx_{drug}": drug for drug in Antithrombotic}
+_ANTITHROMBOTICS["rx_dabigatran_etexilate"] = Antithrombotic.DABIGATRAN
+_DRUG_STATUS = {
+    "active": DrugStatus.TAKING,
+    "on-hold": DrugStatus.HELD,
+    "stopped": DrugStatus.STOPPED,
+    "completed": DrugStatus.STOPPED,
+}
+_LABS = {
+    "hba1c": (LabTest.HBA1C, ("%", "mmol/mol")),
+    "hba1c_ifcc": (LabTest.HBA1C, ("mmol/mol", "%")),
+    "glucose_serum": (LabTest.GLUCOSE, ("mg/dL", "mmol/L")),
+    "glucose_blood": (LabTest.GLUCOSE, ("mg/dL", "mmol/L")),
+    "glucose_serum_molar": (LabTest.GLUCOSE, ("mmol/L", "mg/dL")),
+}
+GLUCOSE_MG_DL_PER_MMOL_L = 18.016
+"""mg/dL of glucose in 1 mmol/L: its molar mass, 180.16 g/mol, over 10 dL/L (a conversion
+of units, not a clinical figure)."""
+_SCREEN_ITEMS = {item.replace("_", "-"): item for item in SeriousPathologyScreen.ITEMS}
 _DICOM = {"dicom_mr": Modality.MRI, "dicom_ct": Modality.CT, "dicom_cr": Modality.XRAY}
 _DICOM["dicom_dx"] = Modality.XRAY
 _VISIT_CODES = {
@@ -427,15 +467,94 @@ class NativeReader:
             return
         self.health[_HEALTH[name]] = True
 
+    def _read_AllergyIntolerance(self, entry: Entry) -> None:
+        r = entry.resource
+        verification = _codings(r.get("verificationStatus"))
+        if any(c.get("code") in _SKIPPED_CONDITION for c in verification):
+            self.note(entry, "refuted or entered in error: not read")
+            return
+        if _first(r.get("code"), "contrast_allergy", "contrast_allergy_status") is None:
+            self.note(entry, "not an allergy to contrast media (SNOMED CT 293637006): not read")
+            return
+        status = [c.get("code") for c in _codings(r.get("clinicalStatus"))]
+        if any(s in _INACTIVE_CONDITION for s in status):
+            self.note(entry, "an allergy to contrast media, not active: not read")
+            return
+        self.health["contrast_allergy"] = True
+
+    def _read_Consent(self, entry: Entry) -> None:
+        """A shared decision: spinepath's category code, ``provision.type`` permit
+        (consented) or deny (declined), the options as ``provision.code`` of its option
+        system, ``dateTime`` the day. Status ``rejected`` is a decline."""
+        r = entry.resource
+        if not any(
+            _first(c, "own_shared_decision") for c in r.get("category") or () if c is not None
+        ):
+            self.note(entry, "not a spinepath shared decision (category): not read")
+            return
+        status = r.get("status")
+        if status not in ("active", "rejected"):
+            self.note(entry, f"status {quoted(str(status))}: not a decision made, not read")
+            return
+        provision = r.get("provision")
+        kind = provision.get("type") if isinstance(provision, dict) else None
+        if status == "rejected":
+            decision = Decision.DECLINED
+        elif kind in ("permit", "deny"):
+            decision = Decision.CONSENTED if kind == "permit" else Decision.DECLINED
+        else:
+            raise self.stop(
+                entry,
+                ("provision", "type"),
+                "expected permit (consented) or deny (declined)",
+                "missing_field" if kind is None else "not_allowed",
+            )
+        options: list[ActionKind] = []
+        codes = provision.get("code") if isinstance(provision, dict) else None
+        for k, concept in enumerate(codes if isinstance(codes, list) else []):
+            code = _own_code(concept, OPTION_SYSTEM)
+            try:
+                options.append(ActionKind(str(code)))
+            except ValueError:
+                raise self.stop(
+                    entry,
+                    ("provision", "code", k),
+                    f"expected an option kind of {OPTION_SYSTEM}",
+                    "not_allowed",
+                ) from None
+        date = self.date(entry, "dateTime", r.get("dateTime"))
+        self.add(
+            entry,
+            date,
+            lambda eid: self.build(
+                entry,
+                lambda field: ("provision",),
+                lambda: SharedDecision(
+                    id=eid, date=date, options=tuple(options), decision=decision
+                ),
+            ),
+        )
+
     def _read_MedicationStatement(self, entry: Entry) -> None:
         r = entry.resource
         concept = r.get("medicationCodeableConcept")
+        drug = _first(concept, *_ANTITHROMBOTICS)
+        if drug is not None:
+            self._antithrombotic(entry, _ANTITHROMBOTICS[drug])
+            return
         if r.get("status") not in _TAKEN:
             self.note(entry, f"status {quoted(str(r.get('status')))}: not taken, not read")
             return
         if _first(concept, *_ANTICOAGULANTS) is not None:
             if r.get("status") == "active":
                 self.health["anticoagulated"] = True
+                self.note(
+                    entry,
+                    "an anticoagulant coded only by its ATC class: the drug is not identified, "
+                    "so no antithrombotic use (with its hold interval) is made; read as the "
+                    "legacy health factor 'anticoagulated'",
+                    "assumed",
+                )
             else:
                 self.note(entry, "an anticoagulant no longer taken: not read")
             return
@@ -462,6 +581,50 @@ class NativeReader:
             ),
         )
         self.interventions[f"MedicationStatement/{r.get('id')}"] = self.events[-1][2].id
+
+    def _antithrombotic(self, entry: Entry, drug: Antithrombotic) -> None:
+        """An anticoagulant or antiplatelet drug: ``active`` is taking, ``on-hold`` held,
+        ``stopped`` or ``completed`` stopped. The status's first day is ``effectiveDateTime``;
+        for a hold or a stop, ``effectivePeriod.end`` is the last day a dose was taken (the
+        status begins the day after); a hold or stop with only a start date is a problem, as
+        the hold's first day is unknown."""
+        r = entry.resource
+        status = _DRUG_STATUS.get(str(r.get("status")))
+        if status is None:
+            self.note(
+                entry,
+                f"{drug.label}, status {quoted(str(r.get('status')))}: neither taken, held nor "
+                "stopped, not read",
+            )
+            return
+        period = r.get("effectivePeriod")
+        if "effectiveDateTime" in r:
+            date = self.date(entry, "effectiveDateTime", r["effectiveDateTime"])
+        elif isinstance(period, dict) and status is DrugStatus.TAKING:
+            date = self.date(entry, "effectivePeriod", period.get("start"))
+        elif isinstance(period, dict) and period.get("end") is not None:
+            last = self.date(entry, "effectivePeriod", period.get("end"))
+            date = last + dt.timedelta(days=1)
+        else:
+            raise self.stop(
+                entry,
+                ("effectiveDateTime",),
+                f"{drug.label} {r.get('status')}: the first day without a dose is missing "
+                "(expected effectiveDateTime, or effectivePeriod.end as the last dose)",
+                "missing_field",
+            )
+        daily = self._daily_dose(entry) if r.get("dosage") else None
+        self.add(
+            entry,
+            date,
+            lambda eid: self.build(
+                entry,
+                lambda field: ("dosage", 0) if "dose" in field else ("effectiveDateTime",),
+                lambda: AntithromboticUse(
+                    id=eid, date=date, drug=drug, status=status, daily_dose_mg=daily
+                ),
+            ),
+        )
 
     def _daily_dose(self, entry: Entry) -> float:
         dosage = entry.resource.get("dosage")
@@ -639,6 +802,10 @@ class NativeReader:
             self.note(entry, f"status {quoted(str(r.get('status')))}: not read")
             return
         code = r.get("code")
+        lab = _first(code, *_LABS)
+        if lab is not None:
+            self._lab(entry, lab)
+            return
         own = _own_code(code, OBSERVATION_SYSTEM)
         if own is None and _first(code, "pain_nrs") is not None:
             own = self._pain_site(entry)
@@ -659,6 +826,23 @@ class NativeReader:
             self._outcomes.append(entry)
         elif own == "imaging-finding":
             self._findings.append(entry)
+        elif own == "serious-pathology-screen":
+            self._screen(entry)
+        elif own == "psychological-evaluation":
+            suitable = r.get("valueBoolean")
+            if not isinstance(suitable, bool):
+                raise self.stop(
+                    entry,
+                    ("valueBoolean",),
+                    "expected true (suitable) or false (not suitable)",
+                    "missing_field" if suitable is None else "wrong_type",
+                )
+            date = self.effective(entry)
+            self.add(
+                entry,
+                date,
+                lambda eid: PsychologicalEvaluation(id=eid, date=date, suitable=suitable),
+            )
         elif own in _EXTENSION_ONLY:
             self.note(entry, f"a spinepath {own} is read only through spinepath's event extension")
         else:
@@ -668,6 +852,91 @@ class NativeReader:
                 f"unknown code {quoted(own)} of {OBSERVATION_SYSTEM}",
                 "not_allowed",
             )
+
+    def _lab(self, entry: Entry, name: str) -> None:
+        """HbA1c in % (or mmol/mol, converted by the IFCC-NGSP master equation) or glucose
+        in mg/dL (or mmol/L, converted by glucose's molar mass)."""
+        test, units = _LABS[name]
+        date = self.effective(entry)
+        value, unit = self.quantity(entry, (), entry.resource, units)
+        if unit != test.unit:
+            converted = (
+                round(value * GLUCOSE_MG_DL_PER_MMOL_L, 1)
+                if test is LabTest.GLUCOSE
+                else round(0.0915 * value + 2.15, 2)
+            )
+            how = (
+                f"x {GLUCOSE_MG_DL_PER_MMOL_L} (180.16 g/mol)"
+                if test is LabTest.GLUCOSE
+                else "by the IFCC-NGSP master equation, % = 0.0915 x mmol/mol + 2.15"
+            )
+            self.note(
+                entry,
+                f"{test}: {value:g} {unit} read as {converted:g} {test.unit} ({how})",
+                "converted",
+            )
+            value = converted
+        self.add(
+            entry,
+            date,
+            lambda eid: self.build(
+                entry,
+                lambda field: ("valueQuantity", "value"),
+                lambda: LabResult(id=eid, date=date, test=test, value=value),
+            ),
+        )
+
+    def _screen(self, entry: Entry) -> None:
+        """A serious-pathology screen: a component per item, valueBoolean (present or
+        absent) or no value (not asked); an item without a component was not asked."""
+        values: dict[str, bool | None] = {}
+        for k, component in enumerate(entry.resource.get("component") or []):
+            own = _own_code(
+                component.get("code") if isinstance(component, dict) else None, OBSERVATION_SYSTEM
+            )
+            item = _SCREEN_ITEMS.get(str(own))
+            if item is None:
+                raise self.stop(
+                    entry,
+                    ("component", k, "code"),
+                    f"not an item of the screen ({', '.join(_SCREEN_ITEMS)})",
+                    "not_allowed",
+                )
+            if item in values:
+                raise self.stop(entry, ("component", k), f"a second {own} component", "not_allowed")
+            found = component.get("valueBoolean")
+            other = [key for key in component if key.startswith("value") and key != "valueBoolean"]
+            if other:
+                raise self.stop(
+                    entry,
+                    ("component", k, "valueBoolean"),
+                    f"expected valueBoolean (true or false), not {other[0]}",
+                    "wrong_type",
+                )
+            if found is None and "valueBoolean" not in component:
+                absent = _codings(component.get("dataAbsentReason"))
+                if component.get("dataAbsentReason") is not None and not any(
+                    c.get("system") == DATA_ABSENT for c in absent
+                ):
+                    raise self.stop(
+                        entry,
+                        ("component", k, "dataAbsentReason"),
+                        f"expected a reason of {DATA_ABSENT}",
+                        "not_allowed",
+                    )
+                values[item] = None
+            elif isinstance(found, bool):
+                values[item] = found
+            else:
+                raise self.stop(
+                    entry, ("component", k, "valueBoolean"), "expected true or false", "wrong_type"
+                )
+        date = self.effective(entry)
+        self.add(
+            entry,
+            date,
+            lambda eid: SeriousPathologyScreen(id=eid, date=date, **values),  # type: ignore[arg-type]
+        )
 
     def _pain_site(self, entry: Entry) -> str:
         site = _first(entry.resource.get("bodySite"), "neck", "upper_limb")

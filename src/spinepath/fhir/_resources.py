@@ -31,8 +31,11 @@ OPTION_ID_SYSTEM = "https://spinepath.invalid/option-id"
 """The identifier system of an option's stable id (``Option.id``) on a ServiceRequest."""
 
 _MODULES = {
+    "AllergyIntolerance": "allergyintolerance",
     "Bundle": "bundle",
     "CarePlan": "careplan",
+    "Condition": "condition",
+    "Consent": "consent",
     "DiagnosticReport": "diagnosticreport",
     "Encounter": "encounter",
     "MedicationStatement": "medicationstatement",

@@ -50,6 +50,8 @@ NATIVE_PREFETCH = {
     "&_include=DiagnosticReport:imaging-study",
     "medications": "MedicationStatement?patient={{context.patientId}}",
     "encounters": "Encounter?patient={{context.patientId}}",
+    "allergies": "AllergyIntolerance?patient={{context.patientId}}",
+    "consents": "Consent?patient={{context.patientId}}",
 }
 """The prefetch of the record as an EHR's standard resources: the Patient and a searchset
 Bundle per resource type, read together by ``fhir.read_bundle`` when no ``record`` is sent."""
