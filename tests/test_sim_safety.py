@@ -235,7 +235,8 @@ def test_results_show_the_factors(risky: Results) -> None:
         assert column in p.columns
     summary = risky.summary()
     text = str(summary)
-    delayed = int(summary.safety.set_index("measure").loc["procedures delayed for a hold", "value"])
+    safety = dict(zip(summary.safety["measure"], summary.safety["value"], strict=True))
+    delayed = int(safety["procedures delayed for a hold"])
     assert delayed == int(p["holds"].sum()) > 0
     assert f"procedures delayed for a hold {delayed}" in text
     steps = risky.steps
