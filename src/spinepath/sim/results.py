@@ -473,6 +473,11 @@ def _wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     return (float(centre - half), float(centre + half))
 
 
+def _count_or_mean(measure: str, value: float) -> str:
+    """A safety measure as shown: a mean to three figures, a count whole."""
+    return f"{value:.3g}" if measure.startswith("mean") else f"{int(value)}"
+
+
 @attrs.frozen
 class Summary:
     """What a clinic would see, as small DataFrames; ``metrics()`` flattens them."""
@@ -651,9 +656,9 @@ class Summary:
         lines.append(
             "Safety: "
             + "; ".join(
-                f"{row['measure']} {row['value']:.3g}"
+                f"{row['measure']} {_count_or_mean(row['measure'], row['value'])}"
                 for row in _rows(self.safety)
-                if not (isinstance(row["value"], float) and np.isnan(row["value"]))
+                if not np.isnan(row["value"])
             )
         )
         lines.append(
