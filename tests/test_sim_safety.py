@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -27,7 +28,8 @@ from spinepath.rules.facts import Facts
 from spinepath.rules.profiles import CONSENSUS_2022, BleedingRisk, profile_named
 from spinepath.rules.state import state_of
 from spinepath.sim import Cohort, Results, simulate
-from spinepath.sim.cohort import DEFAULT_COHORT, DRUGS, generate
+from spinepath.sim.cohort import DEFAULT_COHORT, DRUGS, SAFETY_RATES, generate
+from spinepath.sim.evidence import render_markdown
 
 K = ActionKind
 SURGERY = frozenset({K.ACDF, K.LAMINOFORAMINOTOMY})
@@ -77,6 +79,18 @@ def test_the_cohort_draws_each_factor_at_its_rate() -> None:
     assert values.max() <= 14
     above = 1 - 0.5 * math.erfc(-(9.0 - c.hba1c_mean) / (c.hba1c_sd * math.sqrt(2)))
     _within(int((values > 9.0).sum()), int(diabetic.sum()), above)
+
+
+def test_every_safety_rate_names_its_source() -> None:
+    fields = {f.name for f in attrs.fields(Cohort)}
+    assert set(SAFETY_RATES) <= fields
+    assert {d.value for d in DRUGS} <= set(SAFETY_RATES)
+    for name, (unit, source) in SAFETY_RATES.items():
+        assert unit, name
+        assert source.startswith("assumption: "), name
+    page = render_markdown()
+    assert "## Cohort safety factors" in page
+    assert "| `warfarin` | 0.015 | share of patients |" in page
 
 
 def test_rates_are_configurable_and_checked() -> None:

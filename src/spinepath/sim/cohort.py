@@ -77,6 +77,7 @@ __all__ = [
     "ENTRY_HOLD_DAYS",
     "ENTRY_OFFSETS",
     "Cohort",
+    "SAFETY_RATES",
     "ExamVariant",
     "PatientTable",
     "PatientView",
@@ -257,6 +258,39 @@ class Cohort:
         total = self.total_share
         return {p: w / total for p, w in self.shares().items()}
 
+
+_NO_PREVALENCE = (
+    "assumption: no prevalence in patients after a failed cervical epidural was found; an "
+    "illustrative figure for a middle-aged spine clinic"
+)
+SAFETY_RATES: dict[str, tuple[str, str]] = {
+    "warfarin": ("share of patients", _NO_PREVALENCE),
+    "apixaban": ("share of patients", _NO_PREVALENCE),
+    "rivaroxaban": ("share of patients", _NO_PREVALENCE),
+    "clopidogrel": ("share of patients", _NO_PREVALENCE),
+    "aspirin": ("share of patients", _NO_PREVALENCE + " (low-dose aspirin is common past 50)"),
+    "low_platelets": ("share of patients", _NO_PREVALENCE),
+    "liver_disease": ("share of patients", _NO_PREVALENCE),
+    "kidney_disease": ("share of patients", _NO_PREVALENCE),
+    "contrast_allergy": ("share of patients", _NO_PREVALENCE),
+    "contrast_plan": (
+        "share of allergic patients",
+        "assumption: a clinic that knows of an allergy records premedication or a "
+        "contrast-free technique",
+    ),
+    "hba1c_mean": ("HbA1c % (patients with diabetes)", _NO_PREVALENCE),
+    "hba1c_sd": ("HbA1c % (patients with diabetes)", _NO_PREVALENCE),
+    "serious_pathology": (
+        "share of patients",
+        "assumption: a positive red-flag screen is rare; no rate in this population found",
+    ),
+    "psych_suitable": (
+        "share evaluated before an SCS trial",
+        "assumption: most patients referred for a stimulator trial are found suitable",
+    ),
+}
+"""The unit and source of each procedure-safety rate of :class:`Cohort` (every one an
+assumption, graded so on the evidence page)."""
 
 DEFAULT_COHORT = Cohort()
 """The cohort :func:`~spinepath.sim.simulate` uses unless given one (illustrative figures)."""
