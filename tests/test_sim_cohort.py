@@ -16,6 +16,7 @@ from spinepath.model import (
     OutcomeReport,
     PatientRecord,
 )
+from spinepath.model.safety import AntithromboticUse, LabResult, SeriousPathologyScreen
 from spinepath.pathway import assess
 from spinepath.rules.actions import ActionKind
 from spinepath.rules.facts import cesi_worked
@@ -36,10 +37,16 @@ def _records(cohort: Cohort, seed: int, n: int) -> list[tuple[PatientView, Patie
 def test_every_patient_starts_as_a_valid_record_after_a_failed_cesi() -> None:
     for view, record in _records(DEFAULT_COHORT, 1, 400):
         kinds = [type(e) for e in record.events]
+        drug = [AntithromboticUse] if int(view["drug"]) >= 0 else []
+        lab = [LabResult] if bool(view["diabetes"]) else []
         assert kinds == [
             ImagingStudy,
             ClinicalVisit,
+            *drug * 2,
             CervicalEpiduralSteroidInjection,
+            *drug,
+            SeriousPathologyScreen,
+            *lab,
             OutcomeReport,
         ]
         outcome = record.outcome_of("cesi-0")

@@ -94,7 +94,7 @@ def test_utilities_files(tmp_path: Path) -> None:
 
 
 def test_cohort_files(tmp_path: Path) -> None:
-    mine = Cohort(facet_share=0.3, anticoagulated=0.1, entry_date=dt.date(2026, 3, 2))
+    mine = Cohort(facet_share=0.3, warfarin=0.1, entry_date=dt.date(2026, 3, 2))
     for suffix in (".toml", ".json"):
         path = save_inputs(mine, tmp_path / f"cohort{suffix}")
         assert load_cohort(path) == mine
@@ -112,8 +112,11 @@ def test_cohort_files(tmp_path: Path) -> None:
         "radicular_levels: expected a list of 3 numbers",
         "symptom_days_median: expected a whole number, got 1.5",
     ]
-    path.write_text("anticoagulated = 1.5\n")
-    with pytest.raises(InvalidDocument, match="anticoagulated"):
+    path.write_text("warfarin = 1.5\n")
+    with pytest.raises(InvalidDocument, match="warfarin"):
+        load_cohort(path)
+    path.write_text("warfarin = 0.7\naspirin = 0.5\n")
+    with pytest.raises(InvalidDocument, match=r"antithrombotic shares .* sum to 1\.265"):
         load_cohort(path)
     assert load_cohort(tmp_path / "cohort.toml", base=DEFAULT_COHORT) == mine
 

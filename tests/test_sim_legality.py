@@ -12,7 +12,12 @@ from spinepath.rules.actions import Action, ActionKind
 from spinepath.rules.profiles import profile_named
 from spinepath.sim import Results, StepContext, simulate
 
-ENTRY_EVENTS = 4  # MRI, intake visit, failed CESI, its outcome
+
+def entry_events(results: Results, record: PatientRecord) -> int:
+    """How many of a record's events came before entry (the MRI, the intake visit, any
+    antithrombotic drug and its hold, the failed CESI, the screen, any HbA1c, the outcome)."""
+    entry = results.spec.cohort.entry_date
+    return sum(e.date < entry for e in record.events)
 
 
 def _replay(results: Results, indices: range) -> int:
@@ -21,8 +26,9 @@ def _replay(results: Results, indices: range) -> int:
     replayed = 0
     for i in indices:
         full = results.record(i)
-        record = PatientRecord(full.patient, full.events[:ENTRY_EVENTS])
-        for event in full.events[ENTRY_EVENTS:]:
+        n = entry_events(results, full)
+        record = PatientRecord(full.patient, full.events[:n])
+        for event in full.events[n:]:
             record = apply(record, event, profile)
             replayed += 1
         assert record == full
@@ -72,7 +78,8 @@ def test_with_overrides_the_step_is_recorded_as_one() -> None:
     assert len(overridden) == 20
     assert set(overridden["action"]) == {"Radiofrequency ablation C5-6 left"}
     record = results.record(0)
-    event = record.events[ENTRY_EVENTS + 1]
+    n = entry_events(results, record)
+    event = record.events[n + 1]
     assert isinstance(event.override, Override)
     assert "_pick_rfa_anyway" in event.override.reason
     assert "S6" in event.override.rules
@@ -82,6 +89,6 @@ def test_with_overrides_the_step_is_recorded_as_one() -> None:
     )
     assert _replay(results, range(20)) > 20
     # and the engine itself would have refused it
-    before = PatientRecord(record.patient, record.events[: ENTRY_EVENTS + 1])
+    before = PatientRecord(record.patient, record.events[: n + 1])
     option = assess(before, as_of=event.date).option(RFA_C56_LEFT)
     assert option is None or not option.legal

@@ -59,14 +59,25 @@ from spinepath.model import (
     Trajectory,
     VisitPurpose,
 )
+from spinepath.model.safety import (
+    Antithrombotic,
+    AntithromboticUse,
+    DrugStatus,
+    LabResult,
+    LabTest,
+    SeriousPathologyScreen,
+)
 from spinepath.pathway.events import Construct, checked
 from spinepath.sim.distributions import normal_from_uniforms
 from spinepath.sim.streams import BLOCK, COHORT_BLOCKS, patient_keys, uniforms
 
 __all__ = [
     "DEFAULT_COHORT",
+    "DRUGS",
+    "ENTRY_HOLD_DAYS",
     "ENTRY_OFFSETS",
     "Cohort",
+    "SAFETY_RATES",
     "ExamVariant",
     "PatientTable",
     "PatientView",
@@ -96,6 +107,15 @@ class Presentation(enum.StrEnum):
 
 
 PRESENTATIONS = tuple(Presentation)
+DRUGS = (
+    Antithrombotic.WARFARIN,
+    Antithrombotic.APIXABAN,
+    Antithrombotic.RIVAROXABAN,
+    Antithrombotic.CLOPIDOGREL,
+    Antithrombotic.ASPIRIN,
+)
+"""The antithrombotic drugs a simulated patient may take (``drug`` codes index it)."""
+SCREEN_ITEMS = SeriousPathologyScreen.ITEMS
 SEGMENTS = tuple(Segment)
 SIDES = (Side.LEFT, Side.RIGHT, Side.BILATERAL, Side.CENTRAL)
 _SIDES = SIDES
@@ -115,7 +135,14 @@ class ExamVariant(enum.IntEnum):
 
 ENTRY_OFFSETS = {"imaging": -70, "intake": -63, "cesi": -42, "cesi_outcome": -14}
 """Days before entry (day 0, the first decision) of the events every simulated record starts
-with: the MRI, the intake visit, the failed CESI and the report of its outcome."""
+with: the MRI, the intake visit, the failed CESI and the report of its outcome. The screen for
+serious spinal pathology and a diabetic patient's HbA1c are recorded with the outcome report;
+an antithrombotic drug is on record from the intake, held :data:`ENTRY_HOLD_DAYS` before the
+entry CESI and taken again on its day."""
+
+ENTRY_HOLD_DAYS = 10
+"""Days an antithrombotic drug was held before the entry CESI (longer than any simulated
+drug's interval in the shipped profiles, so the entry CESI never breaks SF1)."""
 
 
 def _weights(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -143,7 +170,31 @@ class Cohort:
     forward_head_posture: float = attrs.field(default=0.55, validator=_FRACTION)
     thoracic_stiffness: float = attrs.field(default=0.40, validator=_FRACTION)
     diabetes: float = attrs.field(default=0.12, validator=_FRACTION)
-    anticoagulated: float = attrs.field(default=0.05, validator=_FRACTION)
+    warfarin: float = attrs.field(default=0.015, validator=_FRACTION)
+    """Share taking warfarin (each antithrombotic share: an assumption, no prevalence read;
+    a patient takes at most one of the five, so the shares sum to at most one)."""
+    apixaban: float = attrs.field(default=0.02, validator=_FRACTION)
+    rivaroxaban: float = attrs.field(default=0.015, validator=_FRACTION)
+    clopidogrel: float = attrs.field(default=0.03, validator=_FRACTION)
+    aspirin: float = attrs.field(default=0.10, validator=_FRACTION)
+    low_platelets: float = attrs.field(default=0.02, validator=_FRACTION)
+    """Share with thrombocytopenia (a bleeding factor; an assumption, as are the next two)."""
+    liver_disease: float = attrs.field(default=0.01, validator=_FRACTION)
+    kidney_disease: float = attrs.field(default=0.03, validator=_FRACTION)
+    contrast_allergy: float = attrs.field(default=0.03, validator=_FRACTION)
+    """Share allergic to iodinated contrast (an assumption)."""
+    contrast_plan: float = attrs.field(default=1.0, validator=_FRACTION)
+    """Share of allergic patients with a plan on record at entry (premedication or a
+    contrast-free technique; an assumption: a known allergy is planned for)."""
+    hba1c_mean: float = attrs.field(default=7.5, validator=number(4, 15))
+    """Mean HbA1c (%) of patients with diabetes, recorded at intake (an assumption)."""
+    hba1c_sd: float = attrs.field(default=1.3, validator=number(0, 5))
+    serious_pathology: float = attrs.field(default=0.01, validator=_FRACTION)
+    """Share whose intake screen for serious spinal pathology is positive (one item present;
+    an assumption: rare)."""
+    psych_suitable: float = attrs.field(default=0.9, validator=_FRACTION)
+    """Share a psychological evaluation before a stimulator trial finds suitable (an
+    assumption: most are)."""
     asa_iii: float = attrs.field(default=0.15, validator=_FRACTION)
     index_pain_mean: float = attrs.field(default=7.0, validator=number(0, 10))
     index_pain_sd: float = attrs.field(default=1.3, validator=number(0, 5))
@@ -176,6 +227,17 @@ class Cohort:
             raise InvalidValue("radicular_levels", "expected three non-negative weights")
         if sum(levels) <= 0:
             raise InvalidValue("radicular_levels", "the weights sum to zero")
+        on_drugs = sum(self.drug_shares())
+        if on_drugs > 1 + 1e-9:
+            raise InvalidValue(
+                "warfarin",
+                f"the antithrombotic shares ({', '.join(d.value for d in DRUGS)}) sum to "
+                f"{on_drugs:g}, more than 1 (a patient takes at most one)",
+            )
+
+    def drug_shares(self) -> tuple[float, ...]:
+        """The share taking each of :data:`DRUGS`, in order."""
+        return tuple(float(getattr(self, d.value)) for d in DRUGS)
 
     @property
     def total_share(self) -> float:
@@ -197,6 +259,39 @@ class Cohort:
         return {p: w / total for p, w in self.shares().items()}
 
 
+_NO_PREVALENCE = (
+    "assumption: no prevalence in patients after a failed cervical epidural was found; an "
+    "illustrative figure for a middle-aged spine clinic"
+)
+SAFETY_RATES: dict[str, tuple[str, str]] = {
+    "warfarin": ("share of patients", _NO_PREVALENCE),
+    "apixaban": ("share of patients", _NO_PREVALENCE),
+    "rivaroxaban": ("share of patients", _NO_PREVALENCE),
+    "clopidogrel": ("share of patients", _NO_PREVALENCE),
+    "aspirin": ("share of patients", _NO_PREVALENCE + " (low-dose aspirin is common past 50)"),
+    "low_platelets": ("share of patients", _NO_PREVALENCE),
+    "liver_disease": ("share of patients", _NO_PREVALENCE),
+    "kidney_disease": ("share of patients", _NO_PREVALENCE),
+    "contrast_allergy": ("share of patients", _NO_PREVALENCE),
+    "contrast_plan": (
+        "share of allergic patients",
+        "assumption: a clinic that knows of an allergy records premedication or a "
+        "contrast-free technique",
+    ),
+    "hba1c_mean": ("HbA1c % (patients with diabetes)", _NO_PREVALENCE),
+    "hba1c_sd": ("HbA1c % (patients with diabetes)", _NO_PREVALENCE),
+    "serious_pathology": (
+        "share of patients",
+        "assumption: a positive red-flag screen is rare; no rate in this population found",
+    ),
+    "psych_suitable": (
+        "share evaluated before an SCS trial",
+        "assumption: most patients referred for a stimulator trial are found suitable",
+    ),
+}
+"""The unit and source of each procedure-safety rate of :class:`Cohort` (every one an
+assumption, graded so on the evidence page)."""
+
 DEFAULT_COHORT = Cohort()
 """The cohort :func:`~spinepath.sim.simulate` uses unless given one (illustrative figures)."""
 
@@ -206,7 +301,9 @@ class PatientTable:
     """Simulated patients on entry, one numpy column per attribute (one row per patient).
 
     Codes: ``side`` 0 left, 1 right, 2 bilateral, 3 central; ``seg`` indexes
-    :class:`~spinepath.Segment` (0 = C2-3); -1 means "none". Days are relative to entry.
+    :class:`~spinepath.Segment` (0 = C2-3); ``drug`` indexes :data:`DRUGS`; ``screen_item``
+    indexes the serious-pathology screen's items (the one present); -1 means "none";
+    ``hba1c`` is NaN without diabetes. Days are relative to entry.
     """
 
     index: I64
@@ -231,6 +328,15 @@ class PatientTable:
     thoracic: B
     diabetes: B
     anticoagulated: B
+    drug: I8
+    low_platelets: B
+    liver_disease: B
+    kidney_disease: B
+    contrast_allergy: B
+    contrast_plan: B
+    hba1c: F64
+    screen_item: I8
+    psych_suitable: B
     asa: I8
     arm: I8
     neck: I8
@@ -390,6 +496,27 @@ def generate(
     cesi_relief = np.floor(u[:, 32] * 46).astype(np.int8)  # a failure: 0-45% relief
     cesi_days = np.floor(u[:, 33] * 29).astype(np.int32)
 
+    drug_cum = np.cumsum(np.asarray(cohort.drug_shares(), dtype=np.float64))
+    drug_code = np.searchsorted(drug_cum, u[:, 40], side="right")
+    drug = np.where(drug_code < len(DRUGS), drug_code, -1).astype(np.int8)
+    hba1c = np.where(
+        u[:, 37] < cohort.diabetes,
+        np.clip(
+            np.round(
+                cohort.hba1c_mean + cohort.hba1c_sd * normal_from_uniforms(u[:, 41], u[:, 42]), 1
+            ),
+            5.0,
+            14.0,
+        ),
+        np.nan,
+    )
+    allergy = u[:, 46] < cohort.contrast_allergy
+    screen_item = np.where(
+        u[:, 48] < cohort.serious_pathology,
+        np.minimum(np.floor(u[:, 49] * len(SCREEN_ITEMS)), len(SCREEN_ITEMS) - 1),
+        -1,
+    ).astype(np.int8)
+
     rate = deficit_per_year / 365.25
     progression = np.full(m, np.inf)
     if rate > 0:
@@ -418,7 +545,16 @@ def generate(
         forward_head=u[:, 35] < cohort.forward_head_posture,
         thoracic=u[:, 36] < cohort.thoracic_stiffness,
         diabetes=u[:, 37] < cohort.diabetes,
-        anticoagulated=u[:, 38] < cohort.anticoagulated,
+        anticoagulated=(drug >= 0) & (drug <= 2),
+        drug=drug,
+        low_platelets=u[:, 43] < cohort.low_platelets,
+        liver_disease=u[:, 44] < cohort.liver_disease,
+        kidney_disease=u[:, 45] < cohort.kidney_disease,
+        contrast_allergy=allergy,
+        contrast_plan=allergy & (u[:, 47] < cohort.contrast_plan),
+        hba1c=hba1c,
+        screen_item=screen_item,
+        psych_suitable=u[:, 50] < cohort.psych_suitable,
         asa=np.where(u[:, 39] < cohort.asa_iii, 3, np.where(age >= 60, 2, 1)).astype(np.int8),
         arm=arm,
         neck=neck,
@@ -491,8 +627,14 @@ class PatientView:
 
     # -- the patient ------------------------------------------------------------------------------
     def health(self) -> HealthFactors:
+        c = self._c
         return HealthFactors(
-            anticoagulated=bool(self._c["anticoagulated"]),
+            anticoagulated=bool(c["anticoagulated"]),
+            low_platelets=bool(c["low_platelets"]),
+            liver_disease=bool(c["liver_disease"]),
+            kidney_disease=bool(c["kidney_disease"]),
+            contrast_allergy=bool(c["contrast_allergy"]),
+            contrast_plan=bool(c["contrast_plan"]),
             diabetes=bool(self._c["diabetes"]),
             asa_class=AsaClass(int(self._c["asa"])),
         )
@@ -685,6 +827,40 @@ class PatientView:
         pain = self.index_pain()
         relief = int(c["cesi_relief"])
         after = round(pain * (100 - relief) / 100)
+        cesi_day = ENTRY_OFFSETS["cesi"]
+        drug_code = int(c["drug"])
+        drug: list[Event] = []
+        if drug_code >= 0:
+            name = DRUGS[drug_code]
+            for id_, day, status in (
+                ("drug-0", ENTRY_OFFSETS["intake"], DrugStatus.TAKING),
+                ("drug-0-hold", cesi_day - ENTRY_HOLD_DAYS, DrugStatus.HELD),
+                ("drug-0-resume", cesi_day, DrugStatus.TAKING),
+            ):
+                drug.append(
+                    construct(
+                        AntithromboticUse, id=id_, date=self.date(day), drug=name, status=status
+                    )
+                )
+        screened = self.date(ENTRY_OFFSETS["cesi_outcome"])
+        item = int(c["screen_item"])
+        screen = construct(
+            SeriousPathologyScreen,
+            id="screen-0",
+            date=screened,
+            **{name: i == item for i, name in enumerate(SCREEN_ITEMS)},
+        )
+        labs: list[Event] = []
+        if bool(c["diabetes"]):
+            labs.append(
+                construct(
+                    LabResult,
+                    id="hba1c-0",
+                    date=screened,
+                    test=LabTest.HBA1C,
+                    value=float(c["hba1c"]),
+                )
+            )
         return [
             construct(
                 ImagingStudy,
@@ -701,7 +877,11 @@ class PatientView:
                 symptoms=self.symptoms(),
                 exam=self.exam(),
             ),
+            *drug[:2],
             self.entry_cesi(construct),
+            *drug[2:],
+            screen,
+            *labs,
             construct(
                 OutcomeReport,
                 id="cesi-0-outcome",

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from spinepath.rules.profiles import PROFILES, Figure, Grade, Profile
+from spinepath.sim.cohort import DEFAULT_COHORT, SAFETY_RATES
 from spinepath.sim.distributions import Distribution
 from spinepath.sim.parameters import DEFAULT_PARAMETERS, Estimate, Parameters
 
@@ -54,6 +55,7 @@ def render_markdown(
         *_grades(shipped, parameters),
         *_profiles(shipped),
         *_parameters(parameters),
+        *_cohort(),
     ]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -135,6 +137,22 @@ def _parameters(parameters: Parameters) -> list[str]:
     ]
     for name, estimate in parameters.estimates().items():
         lines.append(_estimate_row(name, estimate))
+    return [*lines, ""]
+
+
+def _cohort() -> list[str]:
+    lines = [
+        "## Cohort safety factors",
+        "",
+        "The rates at which the default cohort (`spinepath.sim.DEFAULT_COHORT`) draws what the "
+        "procedure-safety rules read; set your clinic's on `spinepath.sim.Cohort`.",
+        "",
+        "| rate | value | unit | source | grade |",
+        "|---|---|---|---|---|",
+    ]
+    for name, (unit, source) in SAFETY_RATES.items():
+        value = getattr(DEFAULT_COHORT, name)
+        lines.append(f"| `{name}` | {value:.4g} | {unit} | {_cell(source)} | {Grade.ASSUMPTION} |")
     return [*lines, ""]
 
 

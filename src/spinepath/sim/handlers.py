@@ -309,7 +309,13 @@ def _consultation(ch: Chunk, f: Frame, sel: I64, rows: I64, u: Draw, gap: F64, s
     v = ch.values
     # a patient may decline the operation; past the operations limit none is offered
     limit = ch.operations[rows] >= v["operations_limit"]
-    f["declined"][sel] = (u(Slot.ACCEPT)[sel] >= v["surgery_acceptance"]) | limit
+    declines = u(Slot.ACCEPT)[sel] >= v["surgery_acceptance"]
+    f["declined"][sel] = declines | limit
+    # the patient's decision is recorded (a shared decision declining both operations, or
+    # consenting again after declining before); past the limit none is offered and they leave
+    before = ch.surgery_declined[rows]
+    f["shared"][sel] = np.where(limit, -1, np.where(declines, 0, np.where(before, 1, -1)))
+    ch.surgery_declined[rows] = np.where(limit, before, declines)
     urgent = decision_urgent()[f["decision"][sel]]
     gap[sel] = np.where(urgent, v["urgent_wait_days"], v["surgery_wait_days"])
 

@@ -22,12 +22,14 @@ import numpy.typing as npt
 
 from spinepath.anatomy import Side
 from spinepath.errors import IllegalTransition, InvalidValue
-from spinepath.model import Approach, DischargeReason, Override, PatientRecord
+from spinepath.model import Approach, DischargeReason, Event, Override, PatientRecord
+from spinepath.model.safety import AntithromboticUse, DrugStatus, PsychologicalEvaluation
 from spinepath.pathway import Assessment, Option, Status
 from spinepath.rules.actions import Action, ActionKind
-from spinepath.rules.profiles import Profile
+from spinepath.rules.profiles import BleedingRisk, Profile
 from spinepath.rules.state import FactState, fold_all, initial_state
 from spinepath.sim.cohort import (
+    DRUGS,
     SEGMENTS,
     SIDES,
     Cohort,
@@ -61,6 +63,10 @@ K = ActionKind
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 Frame = dict[str, npt.NDArray[Any]]
+Judged = tuple[Callable[[int], int], Callable[[Action], Status]]
+"""What an oracle answers about a patient's record with some events added, on a day: a
+function choosing the decision on a day (the policy's, checked), and one giving the status of
+any action."""
 
 ENGINES = ("fast", "record")
 """The ways :func:`~spinepath.sim.simulate` can run: the fast path, or record by record."""
@@ -131,7 +137,12 @@ class Chunk:
         self.prog = np.where(np.isfinite(t.progression), t.progression, NEVER).astype(np.int64)
         self.operated = np.zeros(m, dtype=np.bool_)
         self.exam = np.zeros(m, dtype=np.int8)
-        self.declined = np.zeros(m, dtype=np.bool_)
+        self.declined = np.zeros(m, dtype=np.bool_)  # no operation offered: the patient leaves
+        self.surgery_declined = np.zeros(m, dtype=np.bool_)  # a recorded decline in force
+        self.psych = np.full(m, -1, dtype=np.int8)  # psychological evaluation on record
+        self.hold_days = self._hold_days()
+        self.holds = np.zeros(m, dtype=np.int64)  # this step's hold, set by the oracle
+        self.evaluated = np.full(m, -1, dtype=np.int8)  # this step's evaluation, by the oracle
         self.snrb_true = np.zeros(m, dtype=np.bool_)
         self.n_rfa = np.zeros(m, dtype=np.int32)
         self.operations = np.zeros(m, dtype=np.int32)
@@ -186,6 +197,109 @@ class Chunk:
         self.entry_cesi = np.array(ids, dtype=np.int64)[inverse.reshape(-1)]
         self.last_cesi = self.entry_cesi.copy()
 
+    def _hold_days(self) -> npt.NDArray[np.int64]:
+        """Each patient's hold before a procedure: the longest interval the profile sets for
+        their drug (0 without one). With the simulated drugs the interval is the same for
+        every class that needs a hold, so one hold fits any procedure."""
+        profile = self.spec.profile
+        days = [
+            max((profile.hold_days(drug, risk) or 0 for risk in BleedingRisk), default=0)
+            for drug in DRUGS
+        ]
+        codes = self.table.drug.astype(np.int64)
+        out: npt.NDArray[np.int64] = np.where(
+            codes >= 0, np.array([*days, 0], dtype=np.int64)[codes], 0
+        )
+        return out
+
+    def hold_for(self, j: int, day: int, leaving: bool) -> AntithromboticUse | None:
+        """The hold the clinic would arrange for patient ``j`` at a decision on ``day``: their
+        drug held from that day (None without a drug to hold, when the procedure would fall
+        after the horizon, or when the patient leaves)."""
+        hold = int(self.hold_days[j])
+        if not hold or leaving or day + hold > self.horizon:
+            return None
+        drug = DRUGS[int(self.table.drug[j])]
+        held: AntithromboticUse = trusted(
+            AntithromboticUse,
+            id="planned-hold",
+            date=self.entry_date + dt.timedelta(days=day),
+            drug=drug,
+            status=DrugStatus.HELD,
+            daily_dose_mg=None,
+            override=None,
+        )
+        return held
+
+    def evaluation_for(self, j: int, day: int) -> PsychologicalEvaluation:
+        """The psychological evaluation recorded before patient ``j``'s first stimulator trial
+        (suitable as the cohort drew it)."""
+        found: PsychologicalEvaluation = trusted(
+            PsychologicalEvaluation,
+            id="planned-psychology",
+            date=self.entry_date + dt.timedelta(days=day),
+            suitable=bool(self.table.psych_suitable[j]),
+            override=None,
+        )
+        return found
+
+    def flag(self, j: int) -> int:
+        """What a memoizable policy's choice depends on besides the state's classification and
+        the history: whether the patient leaves (1) and whether a decline of surgery is in
+        force (2)."""
+        return int(self.declined[j]) + 2 * int(self.surgery_declined[j])
+
+    def decide_one(
+        self, j: int, s: int, day: int, judge: Callable[[tuple[Event, ...], int], Judged]
+    ) -> int:
+        """Patient ``j``'s decision at step ``s``, the same on both paths. ``judge(extra, at)``
+        answers the engine's assessment of the patient's record with ``extra`` events added
+        (dated ``day``) on day ``at``, and a function choosing from it (the decision id).
+
+        Two things the clinic arranges before a step (recorded with the step):
+
+        * a drug to hold (SF1): the policy is asked about the state with the drug held from
+          today, on the day the hold is complete; when it chooses a step the drug blocks today,
+          the hold starts today and the step is done that day (delayed by the hold), and the
+          drug is taken again after it (``holds[j]``);
+        * a psychological evaluation before a first stimulator trial (SF6): when the policy
+          chooses the trial with none on record, the evaluation is recorded today and the
+          policy asked again with it (an unsuitable patient gets another step)
+          (``evaluated[j]``).
+        """
+        self.holds[j] = 0
+        self.evaluated[j] = -1
+        leaving = bool(self.declined[j])
+        held = self.hold_for(j, day, leaving)
+        if held is not None:
+            later = day + int(self.hold_days[j])
+            choose, _ = judge((held,), later)
+            chosen = choose(later)
+            action = DECISIONS[chosen].action
+            _, status = judge((), day)
+            if status(action) is Status.BLOCKED:
+                self.holds[j] = later - day
+                return self._evaluated(j, chosen, later, (held,), judge)
+        choose, _ = judge((), day)
+        return self._evaluated(j, choose(day), day, (), judge)
+
+    def _evaluated(
+        self,
+        j: int,
+        chosen: int,
+        day: int,
+        extra: tuple[Event, ...],
+        judge: Callable[[tuple[Event, ...], int], Judged],
+    ) -> int:
+        """The decision once a psychological evaluation is on record, when the policy chose a
+        first stimulator trial without one."""
+        if DECISIONS[chosen].kind is not K.SPINAL_CORD_STIMULATOR_TRIAL or self.psych[j] >= 0:
+            return chosen
+        evaluation = self.evaluation_for(j, day)
+        self.evaluated[j] = int(evaluation.suitable)
+        choose, _ = judge((*extra, evaluation), day)
+        return choose(day)
+
     def view(self, j: int) -> PatientView:
         found = self.views.get(j)
         if found is None:
@@ -215,7 +329,13 @@ class Chunk:
                 break
             with LOCK:
                 decisions = oracle.decide(self, s, rows, day)
-                frame = self.perform(s, rows, day, decisions)
+                holds = self.holds[rows]
+                frame = self.perform(s, rows, day + holds, decisions)
+                frame["hold"] = np.where(holds > 0, holds, -1).astype(np.int16)
+                evaluated = self.evaluated[rows]
+                frame["psych"] = evaluated
+                done = evaluated >= 0
+                self.psych[rows[done]] = evaluated[done]
                 self.frames.append(frame)
                 self.packed.append(_pack(frame))
                 oracle.observe(self, s, frame)
@@ -249,6 +369,7 @@ class Chunk:
             actions=actions,
             seed=self.spec.seed,
             key=int(self.table.key[j]),
+            surgery_declined=bool(self.surgery_declined[j]),
         )
 
     def choose(
@@ -257,9 +378,13 @@ class Chunk:
         context: StepContext,
         evaluate_action: Callable[[Action], Option],
         forced_stop: bool,
+        own: Callable[[Action], Option] | None = None,
     ) -> int:
-        """Ask the policy (unless the patient declined surgery and leaves), check the choice's
-        legality with the engine, and number the decision.
+        """Ask the policy (unless no operation is offered and the patient leaves), check the
+        choice's legality with the engine, and number the decision. ``own`` judges an action
+        on the patient's own state, for the rules an override names (the fast path's
+        ``assessment`` may be another patient's in the same classification, whose blocked
+        options can fail other rules).
 
         A blocked choice raises :class:`~spinepath.IllegalTransition`, or, when the run allows
         overrides, is recorded with an :class:`~spinepath.Override` naming the policy and the
@@ -287,7 +412,7 @@ class Chunk:
             None if reason is not None else assessment.option(action) or evaluate_action(action)
         )
         if option is not None and option.status is Status.BLOCKED:  # a patient may always leave
-            failed = option.failed
+            failed = (option if own is None else own(action)).failed
             if not self.spec.allow_overrides:
                 raise IllegalTransition(str(action), (str(r) for r in failed))
             override = Override(
@@ -384,7 +509,7 @@ class Chunk:
         ).astype(np.int8)
         self.next_day[rows] = np.where(stop, NEVER, nxt)
         self.active[rows[stop]] = False
-        self.declined[rows] = f["declined"]
+        self.declined[rows] = f["declined"] & (f["shared"] < 0)
         return f
 
     def result(self) -> ChunkResult:

@@ -24,20 +24,20 @@ import numpy as np
 import numpy.typing as npt
 
 from spinepath.errors import SpinepathError
-from spinepath.model import PatientRecord
-from spinepath.pathway import Assessment, Option, apply, assess, evaluate
+from spinepath.model import Event, PatientRecord
+from spinepath.pathway import Assessment, Option, Status, apply, assess, evaluate
 from spinepath.pathway.assessment import Judgement
 from spinepath.pathway.engine import assess_state, assessment_of, classify, evaluate_state
 from spinepath.rules.actions import Action
 from spinepath.rules.facts import Facts
 from spinepath.rules.phases import Phase
 from spinepath.rules.profiles import Profile
-from spinepath.rules.state import FactState
+from spinepath.rules.state import FactState, fold_all
 from spinepath.sim.records import COLUMNS, StepRow, step_events
 from spinepath.sim.registry import DECISIONS, HISTORIES, LOCK
 
 if TYPE_CHECKING:
-    from spinepath.sim.kernel import Chunk
+    from spinepath.sim.kernel import Chunk, Judged
 
 __all__ = ["REMEMBER_STATES", "FastOracle", "FastPathMismatch", "Oracle", "RecordOracle"]
 
@@ -76,15 +76,35 @@ class RecordOracle(Oracle):
             if record is None:
                 view = ch.view(j)
                 record = self.records[j] = PatientRecord(view.patient(), tuple(view.entry_events()))
-            ctx = ch.context(j, s, d, self.actions.get(j, ()))
-            as_of = ctx.as_of
-            assessment = assess(record, profile, as_of)
-            ch.engine_calls += 1
+            actions = self.actions.get(j, ())
 
-            def judge(action: Action, r: PatientRecord = record, when: Any = as_of) -> Option:
-                return evaluate(r, action, profile, when)
+            def judge(
+                extra: tuple[Event, ...],
+                at: int,
+                base: PatientRecord = record,
+                j: int = j,
+                actions: tuple[Action, ...] = actions,
+            ) -> Judged:
+                r = base
+                for event in extra:
+                    r = r.add(event)
+                as_of = ch.entry_date + _DAY * at
+                assessment = assess(r, profile, as_of)
+                ch.engine_calls += 1
 
-            out[i] = ch.choose(assessment, ctx, judge, bool(ch.declined[j]))
+                def evaluate_(action: Action) -> Option:
+                    return evaluate(r, action, profile, as_of)
+
+                def choose(on: int) -> int:
+                    ctx = ch.context(j, s, on, actions)
+                    return ch.choose(assessment, ctx, evaluate_, bool(ch.declined[j]))
+
+                def status(action: Action) -> Status:
+                    return (assessment.option(action) or evaluate_(action)).status
+
+                return choose, status
+
+            out[i] = ch.decide_one(j, s, d, judge)
         return out
 
     def observe(self, ch: Chunk, s: int, frame: Frame) -> None:
@@ -111,31 +131,51 @@ class FastOracle(Oracle):
     def decide(self, ch: Chunk, s: int, rows: I64, day: I64) -> I64:
         memo = ch.fast_memo
         policy = ch.spec.policy
-        states = ch.states
         entry = ch.entry_date
         histories = ch.history[rows].tolist()
-        declined = ch.declined[rows].tolist()
         choices = memo.decisions.setdefault(policy, {}) if policy.memoizable else None
         out = np.empty(rows.size, dtype=np.int64)
         for i, (j, d) in enumerate(zip(rows.tolist(), day.tolist(), strict=True)):
-            state = states[j]
-            as_of = entry + _DAY * d
-            key = state.key(as_of)
-            sig = memo.states.get(key) if REMEMBER_STATES else None
-            if sig is None:
-                sig = memo.judge(state, as_of, key)
-            elif self.verify > 0:
-                self._check(ch, s, j, state, as_of, memo.entries[sig].assessment)
-            if choices is not None:
-                at = (sig, histories[i], declined[i])
-                chosen = choices.get(at)
-                if chosen is None:
-                    chosen = choices[at] = self._choose(ch, s, memo, j, d, sig, at[1], at[2])
-            else:
-                chosen = self._choose(ch, s, memo, j, d, sig, histories[i], declined[i])
-            if chosen == _OWN_RECORD:
-                chosen = self._own(ch, s, memo, j, d, sig, histories[i], declined[i])
-            out[i] = chosen
+            history = histories[i]
+
+            def judge(
+                extra: tuple[Event, ...], at: int, j: int = j, history: int = history
+            ) -> Judged:
+                state = ch.states[j]
+                if extra:
+                    state = fold_all(state, extra)
+                as_of = entry + _DAY * at
+                key = state.key(as_of)
+                sig = memo.states.get(key) if REMEMBER_STATES else None
+                if sig is None:
+                    sig = memo.judge(state, as_of, key)
+                elif self.verify > 0:
+                    self._check(ch, s, j, state, as_of, memo.entries[sig].assessment)
+                flag = ch.flag(j)
+
+                def choose(on: int) -> int:
+                    if choices is not None:
+                        at_ = (sig, history, flag)
+                        chosen = choices.get(at_)
+                        if chosen is None:
+                            chosen = choices[at_] = self._choose(
+                                ch, s, memo, j, on, sig, history, state, as_of
+                            )
+                    else:
+                        chosen = self._choose(ch, s, memo, j, on, sig, history, state, as_of)
+                    if chosen == _OWN_RECORD:
+                        chosen = self._own(ch, s, memo, j, on, sig, history, state)
+                    return chosen
+
+                def status(action: Action) -> Status:
+                    found = memo.entries[sig].assessment.option(action)
+                    if found is None:
+                        found = evaluate_state(state, action, as_of)
+                    return found.status
+
+                return choose, status
+
+            out[i] = ch.decide_one(j, s, d, judge)
         return out
 
     def _check(
@@ -161,14 +201,19 @@ class FastOracle(Oracle):
         day: int,
         sig: int,
         history: int,
-        declined: int,
+        state: FactState,
+        as_of: dt.date,
     ) -> int:
         """Patient ``j``'s decision from its state's Assessment; ``_OWN_RECORD`` when the
         policy chose an action that is not a candidate (its legality then depends on the
         patient's own state, not on the remembered one)."""
         entry = memo.entries[sig]
         ctx = ch.context(j, s, day, HISTORIES.actions(history, DECISIONS))
-        found = ch.choose(entry.assessment, ctx, entry.judge, bool(declined))
+
+        def own(action: Action) -> Option:
+            return evaluate_state(state, action, as_of)
+
+        found = ch.choose(entry.assessment, ctx, entry.judge, bool(ch.declined[j]), own)
         if entry.assessment.option(DECISIONS[found].action) is None:
             return _OWN_RECORD
         return found
@@ -182,18 +227,17 @@ class FastOracle(Oracle):
         day: int,
         sig: int,
         history: int,
-        declined: int,
+        state: FactState,
     ) -> int:
         """A decision judged on the patient's own state (for non-candidate actions)."""
         entry = memo.entries[sig]
         ctx = ch.context(j, s, day, HISTORIES.actions(history, DECISIONS))
-        state = ch.states[j]
 
         def judge(action: Action) -> Option:
             return evaluate_state(state, action, ctx.as_of)
 
         ch.engine_calls += 1
-        return ch.choose(entry.assessment, ctx, judge, bool(declined))
+        return ch.choose(entry.assessment, ctx, judge, bool(ch.declined[j]))
 
 
 class FastPathMismatch(SpinepathError):

@@ -68,6 +68,9 @@ class StepContext:
     actions: tuple[Action, ...]
     seed: int
     key: int
+    surgery_declined: bool = False
+    """The patient declined surgery at their last consultation (a recorded shared decision):
+    the operations stay allowed, but a policy should not choose them."""
     _draws: int = 0
     _rng: np.random.Generator | None = None
 
@@ -182,7 +185,7 @@ def _early(assessment: Assessment, context: StepContext) -> Choice:
         consult = _first(legal, _routine_consultation)
         if consult is not None:
             return consult
-    if consulted and not any(context.done(k) for k in _SURGERY):
+    if consulted and not context.surgery_declined and not any(context.done(k) for k in _SURGERY):
         operation = _first(legal, lambda o: o.action.kind in _SURGERY)
         if operation is not None:
             return operation
@@ -209,7 +212,7 @@ def _exhaust(assessment: Assessment, context: StepContext) -> Choice:
         consult = _first(legal, _routine_consultation)
         if consult is not None:
             return consult
-    if not any(context.done(k) for k in _SURGERY):
+    if not context.surgery_declined and not any(context.done(k) for k in _SURGERY):
         operation = _first(legal, lambda o: o.action.kind in _SURGERY)
         if operation is not None:
             return operation

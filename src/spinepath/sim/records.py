@@ -32,10 +32,17 @@ from spinepath.model import (
     Trajectory,
     VisitPurpose,
 )
+from spinepath.model.safety import (
+    AntithromboticUse,
+    DrugStatus,
+    PsychologicalEvaluation,
+    SharedDecision,
+)
+from spinepath.model.safety import Decision as Choice
 from spinepath.pathway import make_event
 from spinepath.pathway.events import Construct, checked
 from spinepath.rules.actions import Action, ActionKind
-from spinepath.sim.cohort import ExamVariant, PatientView
+from spinepath.sim.cohort import DRUGS, ExamVariant, PatientView
 
 __all__ = [
     "COLUMNS",
@@ -81,7 +88,10 @@ COLUMNS: dict[str, Any] = {
     "pain_after": np.int8,
     "visit_day": np.int32,  # post-operative visit, -1 none
     "prog_day": np.int32,  # visit showing a new deficit, -1 none
-    "declined": np.bool_,  # declined the operation at a consultation
+    "declined": np.bool_,  # declined the operation at a consultation (or none offered)
+    "hold": np.int16,  # days the antithrombotic was held before the step, -1 none
+    "shared": np.int8,  # shared decision on surgery recorded: -1 none, 0 declined, 1 consented
+    "psych": np.int8,  # psychological evaluation recorded: -1 none, 0 unsuitable, 1 suitable
 }
 """The columns of one simulated step, with their numpy types."""
 
@@ -151,6 +161,9 @@ class StepRow(NamedTuple):
     visit_day: int
     prog_day: int
     declined: bool
+    hold: int
+    shared: int
+    psych: int
 
 
 @functools.cache
@@ -177,6 +190,8 @@ _OUTCOME_KINDS = frozenset(
 
 
 _VARIANTS = tuple(ExamVariant)
+SURGERY_OPTIONS = (K.ACDF, K.LAMINOFORAMINOTOMY)
+"""The options a shared decision about surgery names (declining surgery declines both)."""
 _FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
@@ -237,7 +252,44 @@ def step_events(
         main = make_event(
             decision.action, id=step_id, date=when(row.day), construct=construct, **details
         )
-    events: list[tuple[int, int, Event]] = [(row.day, 0, main)]
+    events: list[tuple[int, int, Event]] = []
+    if row.psych >= 0:
+        psych = construct(
+            PsychologicalEvaluation,
+            id=f"{step_id}-psychology",
+            date=when(row.day),
+            suitable=bool(row.psych),
+        )
+        events.append((row.day, -1, psych))
+    if row.hold > 0:
+        drug = DRUGS[int(view["drug"])]
+        held = construct(
+            AntithromboticUse,
+            id=f"{step_id}-hold",
+            date=when(row.day - row.hold),
+            drug=drug,
+            status=DrugStatus.HELD,
+        )
+        events.append((row.day - row.hold, -1, held))
+    events.append((row.day, 0, main))
+    if row.hold > 0:  # taken again once the step is done
+        resumed = construct(
+            AntithromboticUse,
+            id=f"{step_id}-resume",
+            date=when(row.day),
+            drug=drug,
+            status=DrugStatus.TAKING,
+        )
+        events.append((row.day, 0, resumed))
+    if row.shared >= 0:
+        shared = construct(
+            SharedDecision,
+            id=f"{step_id}-decision",
+            date=when(row.day),
+            options=SURGERY_OPTIONS,
+            decision=Choice.CONSENTED if row.shared else Choice.DECLINED,
+        )
+        events.append((row.day, 0, shared))
     if kind is K.IMAGING and row.result_day >= 0:
         modality = decision.action.modality or Modality.MRI
         study = construct(

@@ -22,7 +22,7 @@ import pandas as pd
 from spinepath.model import PatientRecord
 from spinepath.pathway import ACTION_PHASE, Phase
 from spinepath.rules.actions import ActionKind
-from spinepath.sim.cohort import PRESENTATIONS, PatientTable, PatientView, generate
+from spinepath.sim.cohort import DRUGS, PRESENTATIONS, PatientTable, PatientView, generate
 from spinepath.sim.records import (
     COLUMNS,
     COMPLICATIONS,
@@ -238,6 +238,7 @@ class Results:
                 "complications": text[inverse.reshape(-1)] if masks.size else text[:0],
                 "new_deficit_day": np.where(raw["prog_day"] >= 0, raw["prog_day"], np.nan),
                 "declined_surgery": raw["declined"],
+                "hold_days": np.where(raw["hold"] > 0, raw["hold"], np.nan),
             }
         )
 
@@ -308,6 +309,21 @@ class Results:
         )
         frame["new_deficit"] = self._count(raw["prog_day"] >= 0) > 0
         frame["declined_surgery"] = self._count(raw["declined"]) > 0
+        # procedure safety: the factors on entry, holds, the screen, the evaluation
+        drug = cohort.drug.astype(np.int64)
+        frame["drug"] = pd.Categorical.from_codes(
+            drug, categories=pd.Index([d.value for d in DRUGS])
+        )
+        held = raw["hold"] > 0
+        frame["holds"] = self._count(held)
+        frame["held_days"] = self._count(held, np.maximum(raw["hold"], 0))
+        for name in ("low_platelets", "liver_disease", "kidney_disease", "contrast_allergy"):
+            frame[name] = getattr(cohort, name)
+        frame["hba1c"] = cohort.hba1c
+        frame["screen_positive"] = cohort.screen_item >= 0
+        evaluated = raw["psych"] >= 0
+        suitable = self._count(evaluated & (raw["psych"] == 1)) > 0
+        frame["psych_suitable"] = pd.arrays.BooleanArray(suitable, self._count(evaluated) == 0)
         pain_end = self.pain_at([self.horizon])[:, 0]
         frame["pain_at_horizon"] = pain_end
         frame["mean_pain"] = self.mean_pain()
@@ -457,6 +473,11 @@ def _wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     return (float(centre - half), float(centre + half))
 
 
+def _count_or_mean(measure: str, value: float) -> str:
+    """A safety measure as shown: a mean to three figures, a count whole."""
+    return f"{value:.3g}" if measure.startswith("mean") else f"{int(value)}"
+
+
 @attrs.frozen
 class Summary:
     """What a clinic would see, as small DataFrames; ``metrics()`` flattens them."""
@@ -471,6 +492,9 @@ class Summary:
     pain: pd.DataFrame
     complications: pd.DataFrame
     status: pd.DataFrame
+    safety: pd.DataFrame
+    """Procedure safety: patients on an antithrombotic, procedures delayed for a hold and the
+    days held, positive screens, declined surgery, unsuitable psychological evaluations."""
 
     @classmethod
     def of(cls, results: Results) -> Summary:
@@ -545,6 +569,26 @@ class Summary:
         )
         status = p["status"].value_counts().rename_axis("status").reset_index(name="patients")
         status["share"] = status["patients"] / n if n else np.nan
+        holds = int(p["holds"].sum())
+        safety = pd.DataFrame(
+            [
+                {"measure": "patients on an antithrombotic", "value": int(p["drug"].notna().sum())},
+                {"measure": "procedures delayed for a hold", "value": holds},
+                {
+                    "measure": "mean days held",
+                    "value": float(p["held_days"].sum()) / holds if holds else np.nan,
+                },
+                {"measure": "positive screens", "value": int(p["screen_positive"].sum())},
+                {
+                    "measure": "patients declining surgery",
+                    "value": int(p["declined_surgery"].sum()),
+                },
+                {
+                    "measure": "unsuitable for stimulation",
+                    "value": int((p["psych_suitable"] == False).sum()),  # noqa: E712
+                },
+            ]
+        )
         return cls(
             n,
             results.policy,
@@ -556,6 +600,7 @@ class Summary:
             pain_frame,
             comp,
             status,
+            safety,
         )
 
     def metrics(self) -> dict[str, float]:
@@ -607,6 +652,14 @@ class Summary:
         lines.append(
             "Complications: "
             + "; ".join(f"{row['measure']} {row['value']:.3g}" for row in _rows(self.complications))
+        )
+        lines.append(
+            "Safety: "
+            + "; ".join(
+                f"{row['measure']} {_count_or_mean(row['measure'], row['value'])}"
+                for row in _rows(self.safety)
+                if not np.isnan(row["value"])
+            )
         )
         lines.append(
             "Status at horizon: "
