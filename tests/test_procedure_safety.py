@@ -454,6 +454,11 @@ def test_sf5_surgery_declined_is_not_offered_again_and_the_alternatives_move_up(
     assert "the patient declined surgery on 2024-04-13 after a surgical consultation" in (
         " ".join(r.text for r in found.reasons)
     )
+    # a successful trial goes on to its implant before any discharge
+    worked = evaluated.scs_trial(100).outcome(pain_before=8, pain_after=2, relief=70, day=107)
+    d = assess(worked.record)
+    recommended(d, Do.scs_implant(), "S10")
+    assert option(d, Do.discharge()).status is Status.ALLOWED
 
 
 # -- SF6: psychological evaluation -----------------------------------------------------------------

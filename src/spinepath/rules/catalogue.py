@@ -165,11 +165,12 @@ SAFETY_RULES: tuple[Rule, ...] = (
         favours=F("surgery_declined")
         & F("medication_tried")
         & F("advanced_pt_tried")
-        & ~(F("blocks_failed") & F("radicular_pain") & ~F("scs_trial_done")),
+        & ~(F("blocks_failed") & F("radicular_pain") & ~F("scs_trial_done"))
+        & (~F("scs_trial_successful") | F("scs_implanted")),
         rationale="A patient who declines surgery after a surgical consultation is not offered "
-        "it again; stimulation (where the pathway allows it), medication and physical therapy "
-        "come first, and once they have been tried the patient is discharged with a plan and "
-        "may re-enter.",
+        "it again; stimulation (where the pathway allows it, a successful trial followed by "
+        "its implant), medication and physical therapy come first, and once they have been "
+        "tried the patient is discharged with a plan and may re-enter.",
         citation="shared decision-making; seed article (surgery is the last resort)",
     ),
     Rule(
