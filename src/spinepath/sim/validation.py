@@ -338,10 +338,22 @@ def write_page(report: ValidationReport, docs: Path) -> None:
 def main(argv: Sequence[str] = ()) -> None:  # pragma: no cover - the documented regeneration
     """Simulate and write the page; ``--render`` only rewrites it from the stored numbers
     (after a target's wording changed); a further argument names the docs directory."""
-    args = list(argv)
-    render = "--render" in args
-    rest = [a for a in args if a != "--render"]
-    docs = Path(rest[0]) if rest else Path(__file__).resolve().parents[3] / "docs"
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m spinepath.sim.validation",
+        description=f"Simulate {PAGE_N:,} patients with the default parameters and write the "
+        "validation report (validation.md, validation.json, img/validation.png).",
+    )
+    parser.add_argument(
+        "--render", action="store_true", help="rewrite the page from the stored numbers only"
+    )
+    parser.add_argument("docs", nargs="?", type=Path, help="the docs directory (default: docs/)")
+    args = parser.parse_args(list(argv))
+    render: bool = args.render
+    docs: Path = args.docs or Path(__file__).resolve().parents[3] / "docs"
+    if not docs.is_dir():
+        parser.error(f"{docs} is not a directory")
     if render:
         report = ValidationReport.from_json((docs / "validation.json").read_text())
     else:
