@@ -324,7 +324,7 @@ def test_a_target_checks_its_range() -> None:
 
 def test_verdicts() -> None:
     t = target_named("pt_3_months")
-    e = target_named("cesi_first_3_months")
+    e = target_named("rfa_first_duration")
     inside = Measurement(0.25, 0.24, 0.26, 100, "Wilson")
     outside = Measurement(0.9, 0.89, 0.91, 100, "Wilson")
     report = ValidationReport((t, t, e), (inside, outside, outside))
