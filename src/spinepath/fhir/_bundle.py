@@ -9,7 +9,7 @@ what is read back, so that a record round-trips exactly.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pydantic
@@ -845,19 +845,25 @@ def read_bundle(bundle: object) -> BundleReading:
     return BundleReading(record, tuple(notes))
 
 
-def _event_from_extension(entry: Entry, text: str, problems: list[Problem]) -> Event | None:
-    where = entry.path("extension")
+T = TypeVar("T")
+
+
+def _from_extension(entry: Entry, text: str, kind: type[T], problems: list[Problem]) -> T | None:
+    """A spinepath value from a resource's extension text; its problems, if any, named by the
+    entry and the path into the extension's valueString."""
     try:
-        event = loads(text, Event)
+        return loads(text, kind)
     except InvalidDocument as error:
-        for problem in error.problems:
-            problems.append(
-                Problem(
-                    f"{entry.name}: {problem.message}",
-                    (*where, "valueString", *problem.path),
-                    problem.code,
-                )
-            )
+        where = (*entry.path("extension"), "valueString")
+        problems.extend(
+            Problem(f"{entry.name}: {p.message}", (*where, *p.path), p.code) for p in error.problems
+        )
+        return None
+
+
+def _event_from_extension(entry: Entry, text: str, problems: list[Problem]) -> Event | None:
+    event = _from_extension(entry, text, Event, problems)
+    if event is None:
         return None
     expected = _resource_type(event)
     if entry.kind != expected:
@@ -885,11 +891,10 @@ def _read_patient(
     text, count = _extension(entry.resource, PATIENT_EXTENSION)
     if count == 0:
         try:
-            patient = native.patient(entry)
+            return native.patient(entry)
         except _Stop:
             problems.extend(p for p in native.problems if p not in problems)
             return None
-        return patient
     if text is None:
         problems.append(
             Problem(
@@ -899,17 +904,8 @@ def _read_patient(
             )
         )
         return None
-    try:
-        patient = loads(text, Patient)
-    except InvalidDocument as error:
-        for problem in error.problems:
-            problems.append(
-                Problem(
-                    f"{entry.name}: {problem.message}",
-                    (*entry.path("extension"), "valueString", *problem.path),
-                    problem.code,
-                )
-            )
+    patient = _from_extension(entry, text, Patient, problems)
+    if patient is None:
         return None
     if native.health:
         try:
