@@ -436,9 +436,8 @@ def test_sf5_surgery_declined_is_not_offered_again_and_the_alternatives_move_up(
     )
     assert check(declined.record, event) == ()  # still legal if they change their mind
     # the stimulator is next where the pathway allows it, a psychological evaluation first:
-    # asked for in a note (consensus), required before the trial (strict payer)
-    recommended(a, Do.scs_trial(), "S10")
-    assert any("no psychological evaluation recorded" in note for note in a.notes)
+    # both shipped profiles require one before the trial
+    blocked(a, Do.scs_trial(), "SF6", "this profile needs one before an SCS trial")
     payer = assess(declined.record, STRICT_PAYER)
     blocked(payer, Do.scs_trial(), "SF6", "this profile needs one before an SCS trial")
     evaluated = declined.psych(97)
@@ -473,13 +472,15 @@ def test_sf6_an_unsuitable_evaluation_blocks_the_trial_and_a_switch_requires_one
         "psychological evaluation 2024-04-13: not suitable for stimulation",
     )
     blocked(assess(candidate.record, STRICT_PAYER), Do.scs_trial(), "SF6", "not suitable")
-    # the switch: the strict payer profile requires a recorded evaluation, the consensus not
+    # the switch: both shipped profiles require a recorded evaluation; a profile may not
     assert STRICT_PAYER.scs_psychological_evaluation.value is True
-    assert CONSENSUS_2022.scs_psychological_evaluation.value is False
+    assert CONSENSUS_2022.scs_psychological_evaluation.value is True
     plain = _surgical_candidate()
-    assert option(assess(plain.record), Do.scs_trial()).status is not Status.BLOCKED
-    required = CONSENSUS_2022.derive("psych", scs_psychological_evaluation=True)
-    blocked(assess(plain.record, required), Do.scs_trial(), "SF6", "no psychological evaluation")
+    blocked(assess(plain.record), Do.scs_trial(), "SF6", "no psychological evaluation")
+    optional = CONSENSUS_2022.derive("psych", scs_psychological_evaluation=False)
+    assert option(assess(plain.record, optional), Do.scs_trial()).status is not Status.BLOCKED
+    # where it is optional, a note asks for one
+    assert any("psychological evaluation" in n for n in assess(plain.record, optional).notes)
 
 
 # -- SF7: cumulative steroid -----------------------------------------------------------------------

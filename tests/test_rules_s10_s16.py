@@ -95,7 +95,7 @@ def test_s10_implant_recommended_after_a_successful_trial() -> None:
 
 
 def test_s10_scs_trial_waits_for_an_indicated_operation_done_or_declined() -> None:
-    consulted = _failed_non_surgical_care().consult(95)
+    consulted = _failed_non_surgical_care().consult(95).psych(95)
     a = assess(consulted.record)
     option = allowed(a, Do.scs_trial(), "S10")
     assert option.reasons[0].text == (

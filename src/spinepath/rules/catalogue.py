@@ -180,8 +180,8 @@ SAFETY_RULES: tuple[Rule, ...] = (
         requires=F("psychological_evaluation_ok"),
         rationale="A psychological evaluation comes before a spinal cord stimulator trial: one "
         "that found the patient unsuitable blocks the trial, and a profile can require a "
-        "recorded evaluation that found them suitable (the strict payer profile does; the "
-        "consensus profile asks for one in a note).",
+        "recorded evaluation that found them suitable (both shipped profiles do; a profile "
+        "that does not asks for one in a note).",
         citation="Medicare NCD 160.7; Shanthanna et al., RAPM 2023 (SCS guideline)",
     ),
     Rule(

@@ -712,12 +712,11 @@ CONSENSUS_2022 = Profile(
         A,
     ),
     scs_psychological_evaluation=_fig(
-        False,
+        True,
         "yes/no",
-        "the consensus does not make a recorded evaluation a precondition: a note asks for one "
-        "(Shanthanna et al., RAPM 2023), and an evaluation that found the patient unsuitable "
-        "blocks the trial",
-        A,
+        "Medicare NCD 160.7 (psychological evaluation before a stimulator trial); Shanthanna "
+        "et al., RAPM 2023 (SCS guideline) recommends one (not read)",
+        S,
     ),
     steroid_equivalents=_STEROIDS,
     steroid_max_per_12_months=_fig(

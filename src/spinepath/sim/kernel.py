@@ -69,6 +69,8 @@ function choosing the decision on a day (the policy's, checked), and one giving 
 any action."""
 
 ENGINES = ("fast", "record")
+
+_SCS_TRIAL = Action(kind=K.SPINAL_CORD_STIMULATOR_TRIAL)
 """The ways :func:`~spinepath.sim.simulate` can run: the fast path, or record by record."""
 _KIND = {kind: i for i, kind in enumerate(KINDS)}
 _PACKED = np.dtype([(name, t) for name, t in COLUMNS.items()])
@@ -291,10 +293,19 @@ class Chunk:
         extra: tuple[Event, ...],
         judge: Callable[[tuple[Event, ...], int], Judged],
     ) -> int:
-        """The decision once a psychological evaluation is on record, when the policy chose a
-        first stimulator trial without one."""
-        if DECISIONS[chosen].kind is not K.SPINAL_CORD_STIMULATOR_TRIAL or self.psych[j] >= 0:
+        """The decision once a psychological evaluation is on record: when the policy chose a
+        first stimulator trial without one, or would choose it once one is on record (a profile
+        that requires the evaluation blocks the trial until then)."""
+        if self.psych[j] >= 0:
             return chosen
+        if DECISIONS[chosen].kind is not K.SPINAL_CORD_STIMULATOR_TRIAL:
+            _, status = judge(extra, day)
+            if status(_SCS_TRIAL) is not Status.BLOCKED:
+                return chosen
+            planned = attrs.evolve(self.evaluation_for(j, day), suitable=True)
+            choose, _ = judge((*extra, planned), day)
+            if DECISIONS[choose(day)].kind is not K.SPINAL_CORD_STIMULATOR_TRIAL:
+                return chosen
         evaluation = self.evaluation_for(j, day)
         self.evaluated[j] = int(evaluation.suitable)
         choose, _ = judge((*extra, evaluation), day)
