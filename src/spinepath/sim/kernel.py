@@ -69,9 +69,8 @@ function choosing the decision on a day (the policy's, checked), and one giving 
 any action."""
 
 ENGINES = ("fast", "record")
-
-_SCS_TRIAL = Action(kind=K.SPINAL_CORD_STIMULATOR_TRIAL)
 """The ways :func:`~spinepath.sim.simulate` can run: the fast path, or record by record."""
+_SCS_TRIAL = Action(kind=K.SPINAL_CORD_STIMULATOR_TRIAL)
 _KIND = {kind: i for i, kind in enumerate(KINDS)}
 _PACKED = np.dtype([(name, t) for name, t in COLUMNS.items()])
 
