@@ -17,7 +17,7 @@ import attrs
 from spinepath.rules.actions import ActionKind
 from spinepath.rules.expressions import Condition
 from spinepath.rules.expressions import fact as F
-from spinepath.rules.facts import FACTS
+from spinepath.rules.facts import FACTS, INDICATED_SURGERY
 
 __all__ = ["NEEDLE", "RULES", "RULE_IDS", "SAFETY_RULES", "SAFETY_RULE_IDS", "Rule", "rules_for"]
 
@@ -54,9 +54,6 @@ SEED = "seed article (pathway.md)"
 SAFE_NEEDLE = F("no_active_infection")
 SAFE_FLUORO = SAFE_NEEDLE & F("not_pregnant")
 """Infection and pregnancy; bleeding risk is SF1's, per procedure class."""
-INDICATED_SURGERY = F("red_flag") | (
-    F("targeted_care_failed") & F("debilitating_pain") & F("conservative_care_long_enough")
-)
 
 NEEDLE: tuple[ActionKind, ...] = (
     K.SELECTIVE_NERVE_ROOT_BLOCK,

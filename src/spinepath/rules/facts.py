@@ -27,6 +27,7 @@ from spinepath.model import (
     Urgency,
 )
 from spinepath.rules.actions import Action, ActionKind
+from spinepath.rules.expressions import fact as _F
 from spinepath.rules.profiles import CT_MYELOGRAPHY, BleedingRisk, Profile
 from spinepath.rules.state import (
     ADVANCED_PT,
@@ -42,6 +43,7 @@ from spinepath.rules.state import (
 __all__ = [
     "FACTS",
     "NOTES",
+    "INDICATED_SURGERY",
     "FactDefinition",
     "Facts",
     "RecordFacts",
@@ -72,6 +74,12 @@ class FactDefinition:
 
 FACTS: dict[str, FactDefinition] = {}
 """Every named fact the rule conditions can use, by name (filled as the facts are defined)."""
+
+INDICATED_SURGERY = _F("red_flag") | (
+    _F("targeted_care_failed") & _F("debilitating_pain") & _F("conservative_care_long_enough")
+)
+"""S13-S14: an operation is indicated (the surgical rules favour by it; ``surgery_pending``
+reads the same condition)."""
 
 
 def _fact(
@@ -1740,51 +1748,32 @@ def _considered_why(f: Facts) -> str:
     "NCD 160.7)",
     "an operation is still open ({why})",
     "no operation open ({why})",
-    detail=lambda f, _: {"why": _pending_why(f)},
+    detail=lambda f, a: {"why": _pending(f, a)[1]},
 )
-def _surgery_pending(f: Facts, _: Action) -> bool:
-    s = f.state.surgical
-    return (
-        s.ever_consulted
-        and not s.operated
-        and bool(_compressions(f))
-        and f.state.safety.fit_for_surgery
-        and not f.state.decisions.declined >= _SURGERY
-        and _surgery_indicated(f)
-    )
+def _surgery_pending(f: Facts, a: Action) -> bool:
+    return _pending(f, a)[0]
 
 
-def _surgery_indicated(f: Facts) -> bool:
-    """S13-S14's indication, as the catalogue's INDICATED_SURGERY reads it."""
-    g = f.general
-    return bool(
-        g["red_flag"]
-        or (
-            g["targeted_care_failed"]
-            and g["debilitating_pain"]
-            and g["conservative_care_long_enough"]
-        )
-    )
-
-
-def _pending_why(f: Facts) -> str:
+def _pending(f: Facts, a: Action) -> tuple[bool, str]:
+    """Whether an indicated operation is still open, and why (or why not)."""
     s = f.state.surgical
     if not s.ever_consulted:
-        return "no surgical consultation on record"
+        return False, "no surgical consultation on record"
     if s.operated:
-        return "operated on"
-    if not _compressions(f):
-        return "no compressive lesion correlating with the symptoms on record"
+        return False, "operated on"
+    found = _compressions(f)
+    if not found:
+        return False, "no compressive lesion correlating with the symptoms on record"
     if not f.state.safety.fit_for_surgery:
-        return f"not fit for surgery (ASA {_asa(f.state.safety.health)})"
+        return False, f"not fit for surgery (ASA {_asa(f.state.safety.health)})"
     if f.state.decisions.declined >= _SURGERY:
-        return f"the patient declined surgery on {_surgery_declined_on(f)}"
-    if not _surgery_indicated(f):
-        return (
+        return False, f"the patient declined surgery on {_surgery_declined_on(f)}"
+    if not INDICATED_SURGERY.check(f, a):
+        return False, (
             "surgery not indicated: no red flag, and targeted care not failed with debilitating "
             "pain for long enough"
         )
-    return f"{'; '.join(_compressions(f))}; a surgeon consulted; neither operated nor declined"
+    return True, f"{'; '.join(found)}; a surgeon consulted; neither operated nor declined"
 
 
 @_fact(
