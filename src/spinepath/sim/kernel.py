@@ -274,15 +274,15 @@ class Chunk:
         held = self.hold_for(j, day, leaving)
         if held is not None:
             later = day + int(self.hold_days[j])
-            choose, _ = judge((held,), later)
+            choose, held_status = judge((held,), later)
             chosen = choose(later)
             action = DECISIONS[chosen].action
             _, status = judge((), day)
             if status(action) is Status.BLOCKED:
                 self.holds[j] = later - day
-                return self._evaluated(j, chosen, later, (held,), judge)
-        choose, _ = judge((), day)
-        return self._evaluated(j, choose(day), day, (), judge)
+                return self._evaluated(j, chosen, later, (held,), judge, held_status)
+        choose, status = judge((), day)
+        return self._evaluated(j, choose(day), day, (), judge, status)
 
     def _evaluated(
         self,
@@ -291,6 +291,7 @@ class Chunk:
         day: int,
         extra: tuple[Event, ...],
         judge: Callable[[tuple[Event, ...], int], Judged],
+        status: Callable[[Action], Status],
     ) -> int:
         """The decision once a psychological evaluation is on record: when the policy chose a
         first stimulator trial without one, or would choose it once one is on record (a profile
@@ -298,7 +299,6 @@ class Chunk:
         if self.psych[j] >= 0:
             return chosen
         if DECISIONS[chosen].kind is not K.SPINAL_CORD_STIMULATOR_TRIAL:
-            _, status = judge(extra, day)
             if status(_SCS_TRIAL) is not Status.BLOCKED:
                 return chosen
             planned = attrs.evolve(self.evaluation_for(j, day), suitable=True)
