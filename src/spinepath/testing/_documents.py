@@ -84,7 +84,11 @@ _OUT_OF_RANGE: dict[str, tuple[Json, ...]] = {
     "urgency": ("whenever",),
     "zone": ("extraforaminal",),
     "form": ("wobble",),
-    "drug": ("aspirin",),
+    "drug": (
+        "ibuprofen",
+        "Gabapentin",
+        "",
+    ),  # no drug of any kind: not a gabapentinoid, not an antithrombotic
     "steroid": ("cortisone",),
     "therapy": ("stem_cells",),
     "change": ("tingly",),
