@@ -68,7 +68,11 @@ _OUT_OF_RANGE: dict[str, tuple[Json, ...]] = {
     "onset": ("2019-02-29", "never"),
     "id": ("", " padded", "has space", "x" * 65, "-starts-with-dash", "émile"),
     "intervention_id": ("", "two words", "y" * 65),
-    "daily_dose_mg": (0, -1, 4000, 1e9),
+    "daily_dose_mg": (
+        0,
+        -1,
+        1e9,
+    ),  # above every drug field's limit (antithrombotics allow 100,000 mg)
     "series_position": (0, 3),
     "sessions": (0, 201),
     "score": (101, -1),
